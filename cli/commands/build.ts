@@ -1,0 +1,49 @@
+import { withWarehouse } from "../../ingest/warehouse.ts";
+import type { BuildResult } from "../../models/runner.ts";
+import { buildModels } from "../../models/runner.ts";
+import { EXIT_FAILED, EXIT_OK } from "../errors.ts";
+import { formatTable, jsonReplacer } from "../output.ts";
+
+export interface BuildCommandOptions {
+  db: string;
+  json?: boolean;
+}
+
+export async function buildWithProgress(db: string, quiet: boolean): Promise<BuildResult> {
+  return withWarehouse(
+    db,
+    (warehouse) =>
+      buildModels(warehouse, {
+        onModel: (r, index, total) => {
+          if (!quiet)
+            process.stderr.write(
+              `built ${index + 1}/${total} ${r.model} (${r.rows} rows, ${Math.round(r.ms)} ms)\n`,
+            );
+        },
+      }),
+    { mustExist: true },
+  );
+}
+
+export function describeFailures(result: BuildResult): string {
+  return result.failedTests
+    .map(
+      (t) =>
+        `data test failed: ${t.model}: ${t.test} — ${t.failures} failing row(s); first ${t.sample.length}:\n${formatTable(t.sample)}`,
+    )
+    .join("\n\n");
+}
+
+export async function runBuild(options: BuildCommandOptions): Promise<number> {
+  const result = await buildWithProgress(options.db, Boolean(options.json));
+  const passed = result.tests.length - result.failedTests.length;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+  } else {
+    process.stdout.write(
+      `${result.models.length} models built; ${passed}/${result.tests.length} data tests passed\n`,
+    );
+    if (result.failedTests.length > 0) process.stderr.write(`${describeFailures(result)}\n`);
+  }
+  return result.failedTests.length > 0 ? EXIT_FAILED : EXIT_OK;
+}

@@ -1,0 +1,84 @@
+import { existsSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { withWarehouse } from "../../ingest/warehouse.ts";
+import { DEFAULT_DEMO_DROP, generateDemoDrop } from "../../simulator/demo-drop.ts";
+import { CliError } from "../errors.ts";
+import { note, seconds, step } from "../progress.ts";
+import { buildWithProgress, describeFailures } from "./build.ts";
+import { ingestWithSummary } from "./ingest.ts";
+import { runSite } from "./site.ts";
+
+export interface DemoCommandOptions {
+  db: string;
+  seed: number;
+  scale: number;
+  data: string;
+  out: string;
+}
+
+/**
+ * The demo owns its warehouse: it starts from an empty one each run, so the same seed always gives
+ * the same numbers. It refuses to replace a warehouse that holds anything but earlier demo loads.
+ */
+async function resetDemoWarehouse(db: string, dataDir: string): Promise<void> {
+  if (!existsSync(db)) return;
+  const foreign = await withWarehouse(db, async (w) => {
+    if (!(await w.tableExists("main", "load_log")))
+      return (await w.all("select 1 from information_schema.tables limit 1")).length > 0;
+    const rows = await w.all<{ file_path: string }>("select distinct file_path from load_log");
+    return rows.some((r) => !resolve(r.file_path).startsWith(resolve(dataDir)));
+  });
+  if (foreign) {
+    throw new CliError(
+      `${db} holds data that did not come from the demo; pass --db with another file to run the demo`,
+    );
+  }
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+}
+
+export async function runDemo(options: DemoCommandOptions): Promise<void> {
+  const started = performance.now();
+  const total = 4;
+  step(
+    1,
+    total,
+    `simulating the demo operation (seed ${options.seed}, scale ${options.scale}) into ${options.data}/`,
+  );
+  let t = performance.now();
+  const drop = await generateDemoDrop({
+    ...DEFAULT_DEMO_DROP,
+    outDir: options.data,
+    seed: options.seed,
+    scale: options.scale,
+  });
+  for (const file of drop.files) note(`${file.path}: ${file.rows.toLocaleString("en-US")} rows`);
+  note(`done in ${seconds(performance.now() - t)}`);
+
+  step(2, total, `ingesting into ${options.db}`);
+  t = performance.now();
+  await resetDemoWarehouse(options.db, options.data);
+  const loads = await ingestWithSummary(options.db, [options.data], undefined, true);
+  for (const r of loads) {
+    note(
+      `${r.file}: read ${r.rowsRead}, loaded ${r.rowsLoaded}, quarantined ${r.rowsQuarantined}, duplicates ${r.rowsDuplicate}`,
+    );
+  }
+  note(`done in ${seconds(performance.now() - t)}`);
+
+  step(3, total, "building models and running data tests");
+  t = performance.now();
+  const build = await buildWithProgress(options.db, true);
+  note(
+    `${build.models.length} models, ${build.tests.length - build.failedTests.length}/${build.tests.length} data tests passed in ${seconds(performance.now() - t)}`,
+  );
+  if (build.failedTests.length > 0) throw new CliError(describeFailures(build), 1);
+
+  step(4, total, `building the site into ${options.out}/`);
+  t = performance.now();
+  await runSite({ db: options.db, out: options.out });
+  note(`done in ${seconds(performance.now() - t)}`);
+  process.stderr.write(
+    `\ndemo ready in ${seconds(performance.now() - started)}: try  npx orderops query "select * from queue_day limit 5"\n`,
+  );
+}

@@ -1,0 +1,24 @@
+import { withWarehouse } from "../../ingest/warehouse.ts";
+import { CliError } from "../errors.ts";
+import { formatRows, type OutputFormat } from "../output.ts";
+
+export interface QueryCommandOptions {
+  db: string;
+  format: OutputFormat;
+}
+
+export async function runQuery(sqlText: string, options: QueryCommandOptions): Promise<void> {
+  const { columns, rows } = await withWarehouse(
+    options.db,
+    async (warehouse) => {
+      try {
+        return await warehouse.query(sqlText);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new CliError(`query failed: ${message.split("\n")[0]}`);
+      }
+    },
+    { readOnly: true },
+  );
+  process.stdout.write(`${formatRows(rows, options.format, columns)}\n`);
+}

@@ -1,0 +1,41 @@
+/**
+ * The vocabulary contracts are written in. Each helper is a plain zod schema; the column types, the SQL
+ * checks, the docs and the JSON Schema are all derived from these schemas (see ../columns.ts), so a
+ * contract is written once.
+ */
+import { z } from "zod";
+
+/** A key or reference: a non-empty string. */
+export const id = () => z.string().min(1);
+
+/** Free text: anything, kept byte for byte. */
+export const text = () => z.string();
+
+/** An instant: ISO 8601 with an offset or `Z`. */
+export const timestamp = () => z.iso.datetime({ offset: true });
+
+/** One of a closed list of codes. */
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values);
+
+/** A count or whole-number code. */
+export const integer = () => z.number().int();
+
+/** A measured quantity. */
+export const decimal = () => z.number();
+
+export const flag = () => z.boolean();
+
+/** An ISO 4217 currency code. */
+export const currency = () => z.string().regex(/^[A-Z]{3}$/);
+
+/** A field the source may leave empty. */
+export const optional = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+/**
+ * Personal data (marked † in the contract): never reaches a mart or the site; dropped or hashed at
+ * staging as the policy says.
+ */
+export const personal = <T extends z.ZodType>(schema: T) => schema.meta({ personal: true });
+
+export const described = <T extends z.ZodType>(schema: T, description: string) =>
+  schema.meta({ description });

@@ -1,0 +1,45 @@
+/** The ingest layer's tables: one raw table per entity (typed by its contract), the load log and the quarantine. */
+import { CONTRACTS, type EntityContract } from "./contracts/index.ts";
+import { quoteIdent, type Warehouse } from "./warehouse.ts";
+
+export function rawTable(contract: EntityContract): string {
+  return `raw.${quoteIdent(contract.name)}`;
+}
+
+export function rawTableDdl(contract: EntityContract): string {
+  const columns = contract.columns.map((c) => `${quoteIdent(c.name)} ${c.duckdbType}`);
+  return `CREATE TABLE IF NOT EXISTS ${rawTable(contract)} (
+    ${columns.join(",\n    ")},
+    _load_id BIGINT NOT NULL,
+    PRIMARY KEY (${quoteIdent(contract.key)})
+  )`;
+}
+
+export async function ensureIngestSchema(warehouse: Warehouse): Promise<void> {
+  await warehouse.run("CREATE SCHEMA IF NOT EXISTS raw");
+  await warehouse.run("CREATE SEQUENCE IF NOT EXISTS load_id_seq START 1");
+  await warehouse.run(`CREATE TABLE IF NOT EXISTS load_log (
+    load_id BIGINT PRIMARY KEY,
+    entity VARCHAR NOT NULL,
+    file_path VARCHAR NOT NULL,
+    format VARCHAR NOT NULL,
+    content_sha256 VARCHAR NOT NULL,
+    loaded_at TIMESTAMPTZ NOT NULL,
+    rows_read BIGINT NOT NULL,
+    rows_loaded BIGINT NOT NULL,
+    rows_quarantined BIGINT NOT NULL,
+    rows_duplicate BIGINT NOT NULL,
+    rows_pending BIGINT NOT NULL
+  )`);
+  await warehouse.run(`CREATE TABLE IF NOT EXISTS quarantine (
+    load_id BIGINT NOT NULL,
+    entity VARCHAR NOT NULL,
+    file_path VARCHAR NOT NULL,
+    record BIGINT,
+    line BIGINT,
+    fields VARCHAR[] NOT NULL,
+    reasons VARCHAR[] NOT NULL,
+    original VARCHAR NOT NULL
+  )`);
+  for (const contract of Object.values(CONTRACTS)) await warehouse.run(rawTableDdl(contract));
+}

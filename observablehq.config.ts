@@ -1,0 +1,18 @@
+// Observable Framework configuration for the orderops site (built by `orderops site`).
+//
+// The site must build and run with no network:
+// - libraries are imported by bare specifier from node_modules (never `npm:`), which Framework bundles;
+// - `globalStylesheets: []` drops the default Google Fonts stylesheet (the theme falls back to system fonts);
+// - data loaders are TypeScript run by this project's own tsx, and read the warehouse named by ORDEROPS_DB.
+export default {
+  root: "reports/src",
+  output: process.env.ORDEROPS_SITE_OUT ?? "dist",
+  title: "orderops",
+  theme: ["air", "near-midnight"],
+  globalStylesheets: [],
+  search: false,
+  linkify: false,
+  footer: "orderops — order operations governance. Built from the warehouse's marts.",
+  interpreters: { ".ts": [process.execPath, "--import", import.meta.resolve("tsx/esm")] },
+  pages: [{ name: "Queue flow", path: "/" }],
+};
