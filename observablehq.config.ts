@@ -12,6 +12,8 @@ export default {
   globalStylesheets: [],
   search: false,
   linkify: false,
+  // An empty inline icon, so browsers do not ask the server for /favicon.ico.
+  head: '<link rel="icon" href="data:,">',
   footer: "orderops — order operations governance. Built from the warehouse's marts.",
   interpreters: { ".ts": [process.execPath, "--import", import.meta.resolve("tsx/esm")] },
   pages: [{ name: "Queue flow", path: "/" }],

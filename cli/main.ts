@@ -117,6 +117,7 @@ export function buildProgram(): Command {
     .description("Build the static dashboard site from the warehouse's marts (no network needed).")
     .addOption(dbOption())
     .option("--out <dir>", "output folder", "dist")
+    .option("--verbose", "show Observable Framework's build log")
     .action(async (options) => {
       await runSite(options);
     });

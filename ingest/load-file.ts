@@ -9,7 +9,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { ColumnSpec } from "./columns.ts";
 import type { EntityContract } from "./contracts/index.ts";
-import { type ExportFormat, landingSql } from "./readers.ts";
+import { type ExportFormat, land } from "./readers.ts";
 import { rawTable } from "./schema.ts";
 import { landingValue, orderingProblems, problemExpression, typedExpression } from "./validation-sql.ts";
 import { quoteIdent, quoteLiteral, type Warehouse } from "./warehouse.ts";
@@ -101,17 +101,13 @@ export async function loadFile(
   const n = ++tempCounter;
   const t = (name: string) => quoteIdent(`_${name}_${process.pid}_${n}`);
   const landing = t("landing");
-  const rejects = `_rejects_${process.pid}_${n}`;
-  const rejectScans = `_reject_scans_${process.pid}_${n}`;
+  const rejected = t("rejected");
   const checked = t("checked");
   const ranked = t("ranked");
 
   return warehouse.transaction(async () => {
     try {
-      await warehouse.run(
-        `CREATE TEMP TABLE ${landing} AS ${landingSql(format, { rejectsTable: rejects, rejectsScan: rejectScans })}`,
-        [file],
-      );
+      await land(warehouse, format, file, { landing, rejected });
     } catch (error) {
       throw new IngestInputError(file, `cannot be read as ${format}: ${firstLine(error)}`);
     }
@@ -150,22 +146,16 @@ export async function loadFile(
       SELECT ${loadId}, ${entityLit}, ${fileLit}, _record, NULL,
              list_distinct(list_transform(_problems, p -> p.field)), list_transform(_problems, p -> p.reason), _original
       FROM ${ranked} WHERE _verdict = 'quarantine' ORDER BY _record`);
-    // A line DuckDB could not split into fields cannot have its personal fields masked one by one, so
-    // for entities that carry personal data the whole line is hashed unless the policy keeps personal data.
+    // A record the reader could not split into fields cannot have its personal fields masked one by one,
+    // so for entities that carry personal data the whole text is hashed unless the policy keeps it.
     const hasPersonal = contract.columns.some((c) => c.personal);
-    const rejectedLine =
+    const rejectedText =
       hasPersonal && options.personalData !== "keep"
-        ? personalValue("csv_line", { ...options, personalData: "hash" })
-        : "csv_line";
-    // DuckDB reports one error per missing column; the quarantine keeps one row per rejected line.
-    await warehouse
-      .run(`INSERT INTO quarantine
-      SELECT ${loadId}, ${entityLit}, ${fileLit}, NULL, line,
-             list_sort(list_distinct(list(column_name) FILTER (WHERE column_name IS NOT NULL))),
-             ['line ' || line || ': ' || lower(first(error_type ORDER BY column_idx)) || ' (' || first(error_message ORDER BY column_idx) || ')'],
-             first(${rejectedLine})
-      FROM ${quoteIdent(rejects)} GROUP BY line ORDER BY line`)
-      .catch(ignoreMissingRejects);
+        ? personalValue("original", { ...options, personalData: "hash" })
+        : "original";
+    await warehouse.run(`INSERT INTO quarantine
+      SELECT ${loadId}, ${entityLit}, ${fileLit}, NULL, line, fields, [reason], ${rejectedText}
+      FROM ${rejected} ORDER BY line`);
 
     const counts = await warehouse.one<{
       landed: number;
@@ -178,17 +168,14 @@ export async function loadFile(
              count(*) FILTER (WHERE _verdict = 'quarantine') AS quarantined,
              count(*) FILTER (WHERE _verdict = 'duplicate') AS duplicate
       FROM ${ranked}`);
-    const rejected = await warehouse
-      .one<{ n: number }>(`SELECT count(DISTINCT line) AS n FROM ${quoteIdent(rejects)}`)
-      .then((r) => r?.n ?? 0)
-      .catch(() => 0);
+    const rejectedCount = (await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${rejected}`))?.n ?? 0;
     const result: FileLoadResult = {
       ...base,
       status: "loaded",
       loadId,
-      rowsRead: (counts?.landed ?? 0) + rejected,
+      rowsRead: (counts?.landed ?? 0) + rejectedCount,
       rowsLoaded: counts?.loaded ?? 0,
-      rowsQuarantined: (counts?.quarantined ?? 0) + rejected,
+      rowsQuarantined: (counts?.quarantined ?? 0) + rejectedCount,
       rowsDuplicate: counts?.duplicate ?? 0,
       rowsPending: 0,
     };
@@ -204,14 +191,9 @@ export async function loadFile(
       result.rowsDuplicate,
       result.rowsPending,
     ]);
-    for (const table of [landing, checked, ranked]) await warehouse.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of [landing, rejected, checked, ranked]) await warehouse.run(`DROP TABLE IF EXISTS ${table}`);
     return result;
   });
-}
-
-function ignoreMissingRejects(error: unknown): void {
-  // Readers other than CSV keep no rejects table: nothing to move to the quarantine.
-  if (!/does not exist/i.test(firstLine(error))) throw error;
 }
 
 function firstLine(error: unknown): string {

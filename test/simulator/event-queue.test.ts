@@ -86,10 +86,16 @@ describe("EventQueue ordering", () => {
         const time = now + rng.nextInt(10); // never in the past, often a tie with `now`
         const priority = rng.nextInt(2);
         queue.push(time, priority, id);
-        reference.push({ time, priority, id });
+        // Keep the reference sorted by (time, priority, id): insert after every key that is not greater.
+        let at = reference.length;
+        while (at > 0) {
+          const before = reference[at - 1] as (typeof reference)[number];
+          if (before.time < time || (before.time === time && before.priority <= priority)) break;
+          at--;
+        }
+        reference.splice(at, 0, { time, priority, id });
         id++;
       } else {
-        reference.sort((a, b) => a.time - b.time || a.priority - b.priority || a.id - b.id);
         const expected = reference.shift();
         expect(queue.peekTime()).toBe(expected?.time);
         now = queue.peekTime();
