@@ -168,7 +168,8 @@ export async function loadFile(
              count(*) FILTER (WHERE _verdict = 'quarantine') AS quarantined,
              count(*) FILTER (WHERE _verdict = 'duplicate') AS duplicate
       FROM ${ranked}`);
-    const rejectedCount = (await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${rejected}`))?.n ?? 0;
+    const rejectedCount =
+      (await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${rejected}`))?.n ?? 0;
     const result: FileLoadResult = {
       ...base,
       status: "loaded",
@@ -191,7 +192,8 @@ export async function loadFile(
       result.rowsDuplicate,
       result.rowsPending,
     ]);
-    for (const table of [landing, rejected, checked, ranked]) await warehouse.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of [landing, rejected, checked, ranked])
+      await warehouse.run(`DROP TABLE IF EXISTS ${table}`);
     return result;
   });
 }

@@ -34,7 +34,12 @@ export interface LandingTables {
 const REJECTED_COLUMNS = "line BIGINT, fields VARCHAR[], reason VARCHAR, original VARCHAR";
 
 /** Lands `file` into the two tables (the caller drops them). Throws DuckDB's error if the file cannot be read. */
-export async function land(warehouse: Warehouse, format: ExportFormat, file: string, tables: LandingTables): Promise<void> {
+export async function land(
+  warehouse: Warehouse,
+  format: ExportFormat,
+  file: string,
+  tables: LandingTables,
+): Promise<void> {
   const { landing, rejected } = tables;
   await warehouse.run(`CREATE TEMP TABLE ${rejected} (${REJECTED_COLUMNS})`);
   switch (format) {
@@ -43,14 +48,21 @@ export async function land(warehouse: Warehouse, format: ExportFormat, file: str
     case "ndjson":
       return landNdjson(warehouse, file, tables);
     case "parquet":
-      await warehouse.run(`CREATE TEMP TABLE ${landing} AS SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet($1)`, [file]);
+      await warehouse.run(
+        `CREATE TEMP TABLE ${landing} AS SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet($1)`,
+        [file],
+      );
       return;
   }
 }
 
 let counter = 0;
 
-async function landCsv(warehouse: Warehouse, file: string, { landing, rejected }: LandingTables): Promise<void> {
+async function landCsv(
+  warehouse: Warehouse,
+  file: string,
+  { landing, rejected }: LandingTables,
+): Promise<void> {
   const id = `${process.pid}_${++counter}`;
   const rejectsTable = `_csv_rejects_${id}`;
   const rejectsScan = `_csv_reject_scans_${id}`;
@@ -75,7 +87,11 @@ async function landCsv(warehouse: Warehouse, file: string, { landing, rejected }
  * NDJSON is read as lines first, so that a line that is not JSON is quarantined with its number rather
  * than failing the file, and values are extracted as text (never type-guessed).
  */
-async function landNdjson(warehouse: Warehouse, file: string, { landing, rejected }: LandingTables): Promise<void> {
+async function landNdjson(
+  warehouse: Warehouse,
+  file: string,
+  { landing, rejected }: LandingTables,
+): Promise<void> {
   const lines = quoteIdent(`_ndjson_lines_${process.pid}_${++counter}`);
   // The unit separator cannot occur unescaped in valid JSON, so each physical line is one field.
   await warehouse.run(
@@ -91,7 +107,10 @@ async function landNdjson(warehouse: Warehouse, file: string, { landing, rejecte
     `SELECT DISTINCT unnest(json_keys(text)) AS key FROM ${lines}
      WHERE trim(text) <> '' AND json_valid(text) AND json_type(text) = 'OBJECT' ORDER BY key`,
   );
-  const columns = keys.map(({ key }) => `json_extract_string(text, ${quoteLiteral(`$."${key.replaceAll('"', '\\"')}"`)}) AS ${quoteIdent(key)}`);
+  const columns = keys.map(
+    ({ key }) =>
+      `json_extract_string(text, ${quoteLiteral(`$."${key.replaceAll('"', '\\"')}"`)}) AS ${quoteIdent(key)}`,
+  );
   await warehouse.run(
     `CREATE TEMP TABLE ${landing} AS SELECT ${columns.length > 0 ? columns.join(", ") : "NULL AS _empty"} FROM ${lines}
      WHERE trim(text) <> '' AND json_valid(text) AND json_type(text) = 'OBJECT' ORDER BY line`,

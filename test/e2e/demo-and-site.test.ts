@@ -52,9 +52,12 @@ describe("orderops demo", () => {
     const files = await fromFiles<{ orders: number; cases: number }>(
       "select (select count(*) from read_csv('{data}/orders.csv')) as orders, (select count(*) from read_csv('{data}/cases.csv')) as cases",
     );
-    const log = await fromWarehouse<{ entity: string; rows_read: number; rows_loaded: number; rows_quarantined: number }>(
-      "select entity, rows_read, rows_loaded, rows_quarantined from load_log order by entity",
-    );
+    const log = await fromWarehouse<{
+      entity: string;
+      rows_read: number;
+      rows_loaded: number;
+      rows_quarantined: number;
+    }>("select entity, rows_read, rows_loaded, rows_quarantined from load_log order by entity");
     expect(files[0]?.orders).toBeGreaterThan(3000);
     expect(log).toEqual([
       { entity: "cases", rows_read: files[0]?.cases, rows_loaded: files[0]?.cases, rows_quarantined: 0 },
@@ -79,7 +82,10 @@ describe("orderops demo", () => {
   });
 
   test("orderops query prints mart rows", async () => {
-    const result = await orderops(["query", "select * from queue_day order by queue, day limit 5", "--format", "json"], { cwd: dir });
+    const result = await orderops(
+      ["query", "select * from queue_day order by queue, day limit 5", "--format", "json"],
+      { cwd: dir },
+    );
     expect(result.code).toBe(0);
     const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(rows).toHaveLength(5);
@@ -98,7 +104,9 @@ describe("orderops demo", () => {
       `select distinct unnest([customer_name, customer_email, customer_phone, ship_address]) as v from read_csv('{data}/orders.csv')`,
     );
     const files = (function walk(d: string): string[] {
-      return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+      return readdirSync(d).flatMap((n) =>
+        statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)],
+      );
     })(join(dir, "dist"));
     const text = files.map((f) => readFileSync(f, "utf8")).join("\n");
     const leaked = personal.map((p) => p.v).filter((v) => v && v.length > 5 && text.includes(v));
@@ -132,15 +140,21 @@ describe("the built site in Chromium", () => {
     });
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(`${server.origin}/`, { waitUntil: "networkidle" });
-    await page.waitForSelector("#queue-flow svg [aria-label='rect'] rect, #queue-flow svg rect", { timeout: 15_000 });
+    await page.waitForSelector("#queue-flow svg [aria-label='rect'] rect, #queue-flow svg rect", {
+      timeout: 15_000,
+    });
 
     const bars = await page.locator("#queue-flow svg rect").count();
     expect(bars).toBeGreaterThan(50);
     const [totals] = await fromWarehouse<{ receipts: number; completions: number }>(
       "select sum(receipts) as receipts, sum(completions) as completions from queue_day",
     );
-    expect(await page.getByTestId("total-receipts").innerText()).toBe(totals?.receipts.toLocaleString("en-US"));
-    expect(await page.getByTestId("total-completions").innerText()).toBe(totals?.completions.toLocaleString("en-US"));
+    expect(await page.getByTestId("total-receipts").textContent()).toBe(
+      totals?.receipts.toLocaleString("en-US"),
+    );
+    expect(await page.getByTestId("total-completions").textContent()).toBe(
+      totals?.completions.toLocaleString("en-US"),
+    );
     expect(errors).toEqual([]);
     expect(server.log.filter((r) => r.status !== 200)).toEqual([]);
     expect(foreign).toEqual([]);

@@ -10,7 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function orderops(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+export function orderops(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ORDEROPS_BIN, ...args], {
       cwd: options.cwd,

@@ -41,7 +41,10 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     }
     const bytes = statSync(path).size;
     log.push({ path: url.pathname, status: 200, bytes });
-    response.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "content-length": bytes });
+    response.writeHead(200, {
+      "content-type": TYPES[extname(path)] ?? "application/octet-stream",
+      "content-length": bytes,
+    });
     createReadStream(path).pipe(response);
   });
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));

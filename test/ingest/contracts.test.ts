@@ -7,11 +7,21 @@ describe("column specs derived from the zod contracts", () => {
   const orders = Object.fromEntries(CONTRACTS.orders.columns.map((c) => [c.name, c]));
 
   test("types, requiredness and bounds come from the schema", () => {
-    expect(orders.order_id).toMatchObject({ kind: "string", required: true, duckdbType: "VARCHAR", minLength: 1 });
+    expect(orders.order_id).toMatchObject({
+      kind: "string",
+      required: true,
+      duckdbType: "VARCHAR",
+      minLength: 1,
+    });
     expect(orders.placed_at).toMatchObject({ kind: "timestamp", required: true, duckdbType: "TIMESTAMPTZ" });
     expect(orders.order_value).toMatchObject({ kind: "number", required: true, minimum: 0 });
     expect(orders.fraud_score).toMatchObject({ kind: "number", required: false, minimum: 0, maximum: 1 });
-    expect(orders.item_count).toMatchObject({ kind: "integer", required: false, minimum: 1, duckdbType: "BIGINT" });
+    expect(orders.item_count).toMatchObject({
+      kind: "integer",
+      required: false,
+      minimum: 1,
+      duckdbType: "BIGINT",
+    });
     expect(orders.item_count?.maximum).toBeUndefined();
     expect(orders.channel?.enumValues).toEqual(["web", "app", "marketplace", "store", "phone"]);
   });
@@ -76,7 +86,13 @@ describe("SQL checks agree with the zod contract", () => {
     for (const column of contract.columns) {
       const value = row[column.name] ?? null;
       typed[column.name] =
-        value === null || value === "" ? (column.required ? value : null) : column.kind === "integer" ? Number(value) : value;
+        value === null || value === ""
+          ? column.required
+            ? value
+            : null
+          : column.kind === "integer"
+            ? Number(value)
+            : value;
       if (!column.required && (value === null || value === "")) typed[column.name] = null;
     }
     const zodValid = rowValidator(contract).safeParse(typed).success;
@@ -84,7 +100,10 @@ describe("SQL checks agree with the zod contract", () => {
     const warehouse = await Warehouse.open(":memory:");
     try {
       const selectList = contract.columns
-        .map((c) => `${row[c.name] === null ? "CAST(NULL AS VARCHAR)" : quoteLiteral(row[c.name] as string)} AS ${quoteIdent(c.name)}`)
+        .map(
+          (c) =>
+            `${row[c.name] === null ? "CAST(NULL AS VARCHAR)" : quoteLiteral(row[c.name] as string)} AS ${quoteIdent(c.name)}`,
+        )
         .join(", ");
       await warehouse.run(`CREATE TABLE l AS SELECT ${selectList}`);
       const problems = contract.columns.map((c) => problemExpression(c, landingValue(c, true)));

@@ -7,8 +7,10 @@ import { Warehouse } from "../../ingest/warehouse.ts";
 import { tempDir } from "../helpers/temp.ts";
 
 const dir = tempDir("ingest");
-const CASE_HEADER = "case_id,order_id,queue,work_type,category,opened_at,resolved_at,status,disposition_code,updated_at";
-const ORDER_HEADER = "order_id,placed_at,channel,order_value,currency,status,customer_name,customer_email,updated_at";
+const CASE_HEADER =
+  "case_id,order_id,queue,work_type,category,opened_at,resolved_at,status,disposition_code,updated_at";
+const ORDER_HEADER =
+  "order_id,placed_at,channel,order_value,currency,status,customer_name,customer_email,updated_at";
 
 function write(name: string, text: string): string {
   const path = join(dir, name);
@@ -41,11 +43,19 @@ describe("loading a messy cases file", () => {
 
   test("every row read is loaded, quarantined or skipped as a duplicate", async () => {
     const [result] = await load([write("cases.csv", messy)]);
-    expect(result).toMatchObject({ rowsRead: 9, rowsLoaded: 3, rowsQuarantined: 5, rowsDuplicate: 1, status: "loaded" });
+    expect(result).toMatchObject({
+      rowsRead: 9,
+      rowsLoaded: 3,
+      rowsQuarantined: 5,
+      rowsDuplicate: 1,
+      status: "loaded",
+    });
     expect(result?.rowsRead).toBe(
       (result?.rowsLoaded ?? 0) + (result?.rowsQuarantined ?? 0) + (result?.rowsDuplicate ?? 0),
     );
-    const log = await warehouse.one("select rows_read, rows_loaded, rows_quarantined, rows_duplicate from load_log");
+    const log = await warehouse.one(
+      "select rows_read, rows_loaded, rows_quarantined, rows_duplicate from load_log",
+    );
     expect(log).toEqual({ rows_read: 9, rows_loaded: 3, rows_quarantined: 5, rows_duplicate: 1 });
   });
 
@@ -61,25 +71,38 @@ describe("loading a messy cases file", () => {
 
   test("timestamps with offsets become instants", async () => {
     await load([write("cases.csv", messy)]);
-    const row = await warehouse.one<{ opened_at: Date }>("select opened_at from raw.cases where case_id = 'C2'");
+    const row = await warehouse.one<{ opened_at: Date }>(
+      "select opened_at from raw.cases where case_id = 'C2'",
+    );
     expect(row?.opened_at.toISOString()).toBe("2026-01-05T08:00:00.000Z");
   });
 
   test("each quarantined row says where, which field and why, and keeps the original", async () => {
     await load([write("cases.csv", messy)]);
-    const rows = await warehouse.all<{ record: number | null; line: number | null; fields: string[]; reasons: string[]; original: string }>(
-      "select record, line, fields, reasons, original from quarantine order by coalesce(record, 1000)",
-    );
+    const rows = await warehouse.all<{
+      record: number | null;
+      line: number | null;
+      fields: string[];
+      reasons: string[];
+      original: string;
+    }>("select record, line, fields, reasons, original from quarantine order by coalesce(record, 1000)");
     expect(rows.map((r) => [r.record, r.fields])).toEqual([
       [5, ["case_id"]],
       [6, ["queue"]],
       [7, ["opened_at"]],
       [8, ["resolved_at"]],
-      [null, ["category", "disposition_code", "opened_at", "resolved_at", "status", "updated_at", "work_type"]],
+      [
+        null,
+        ["category", "disposition_code", "opened_at", "resolved_at", "status", "updated_at", "work_type"],
+      ],
     ]);
-    expect(rows[0]?.reasons[0]).toBe("case_id: duplicate key C3 in this file with different values; record 3 was kept");
+    expect(rows[0]?.reasons[0]).toBe(
+      "case_id: duplicate key C3 in this file with different values; record 3 was kept",
+    );
     expect(rows[1]?.reasons[0]).toMatch(/^queue: "nowhere" is not one of new_order_review, payment_hold/);
-    expect(rows[2]?.reasons[0]).toMatch(/^opened_at: "2026-01-05 10:00" is not an ISO 8601 timestamp with a UTC offset/);
+    expect(rows[2]?.reasons[0]).toMatch(
+      /^opened_at: "2026-01-05 10:00" is not an ISO 8601 timestamp with a UTC offset/,
+    );
     expect(rows[3]?.reasons).toEqual(["resolved_at: is before opened_at"]);
     // DuckDB counts records as lines (header = 1): the quoted line break in C2 does not count.
     expect(rows[4]?.line).toBe(10);
@@ -100,7 +123,10 @@ describe("loading a messy cases file", () => {
 
 describe("snapshots and personal data", () => {
   test("a newer updated_at replaces the row; an older or equal one is skipped", async () => {
-    write("orders.csv", `${ORDER_HEADER}\nSO-1,2026-01-05T10:00:00Z,web,10.50,USD,placed,Ann Lee,ann@example.com,2026-01-05T10:00:00Z\n`);
+    write(
+      "orders.csv",
+      `${ORDER_HEADER}\nSO-1,2026-01-05T10:00:00Z,web,10.50,USD,placed,Ann Lee,ann@example.com,2026-01-05T10:00:00Z\n`,
+    );
     await load([join(dir, "orders.csv")]);
     const newer = write(
       "orders-update.csv",
@@ -114,7 +140,9 @@ describe("snapshots and personal data", () => {
     const [stale] = await load([older]);
     expect(updated).toMatchObject({ rowsRead: 1, rowsLoaded: 1 });
     expect(stale).toMatchObject({ rowsRead: 1, rowsLoaded: 0, rowsDuplicate: 1 });
-    expect(await warehouse.all("select order_id, status from raw.orders")).toEqual([{ order_id: "SO-1", status: "shipped" }]);
+    expect(await warehouse.all("select order_id, status from raw.orders")).toEqual([
+      { order_id: "SO-1", status: "shipped" },
+    ]);
   });
 
   test("personal fields are stored hashed, never in clear, and masked in the quarantine too", async () => {
@@ -128,9 +156,11 @@ describe("snapshots and personal data", () => {
     );
     expect(stored?.customer_name).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(stored?.customer_email).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const everything = JSON.stringify(await warehouse.all("select * from raw.orders")) +
+    const everything =
+      JSON.stringify(await warehouse.all("select * from raw.orders")) +
       JSON.stringify(await warehouse.all("select * from quarantine"));
-    for (const secret of ["Ann Lee", "ann@example.com", "Bo Chen", "bo@example.com"]) expect(everything).not.toContain(secret);
+    for (const secret of ["Ann Lee", "ann@example.com", "Bo Chen", "bo@example.com"])
+      expect(everything).not.toContain(secret);
     const q = await warehouse.one<{ reasons: string[] }>("select reasons from quarantine");
     expect(q?.reasons).toEqual(["order_value: -1 is below the minimum 0"]);
   });
@@ -141,8 +171,26 @@ describe("formats", () => {
     const ndjson = write(
       "cases.ndjson",
       [
-        JSON.stringify({ case_id: "N1", queue: "payment_hold", work_type: "exception", category: "fraud_flag", opened_at: "2026-01-05T10:00:00Z", status: "open", escalation_level: 1, updated_at: "2026-01-05T10:00:00Z" }),
-        JSON.stringify({ case_id: "N2", queue: "payment_hold", work_type: "exception", category: "fraud_flag", opened_at: "2026-01-05T10:00:00Z", status: "open", escalation_level: 9, updated_at: "2026-01-05T10:00:00Z" }),
+        JSON.stringify({
+          case_id: "N1",
+          queue: "payment_hold",
+          work_type: "exception",
+          category: "fraud_flag",
+          opened_at: "2026-01-05T10:00:00Z",
+          status: "open",
+          escalation_level: 1,
+          updated_at: "2026-01-05T10:00:00Z",
+        }),
+        JSON.stringify({
+          case_id: "N2",
+          queue: "payment_hold",
+          work_type: "exception",
+          category: "fraud_flag",
+          opened_at: "2026-01-05T10:00:00Z",
+          status: "open",
+          escalation_level: 9,
+          updated_at: "2026-01-05T10:00:00Z",
+        }),
       ].join("\n"),
     );
     const [n] = await load([ndjson]);

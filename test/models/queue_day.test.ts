@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ensureIngestSchema } from "../../ingest/schema.ts";
 import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Database } from "../../models/database.ts";
 import { coldKysely } from "../../models/kysely-duckdb.ts";
 import { queueDay } from "../../models/marts/queue_day.ts";
-import type { Database } from "../../models/database.ts";
-import { buildModels, dependencyOrder } from "../../models/runner.ts";
 import { MODELS } from "../../models/registry.ts";
+import { buildModels, dependencyOrder } from "../../models/runner.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
@@ -27,7 +27,9 @@ async function givenCases(rows: [string, string, string, string, string | null][
 
 describe("queue_day", () => {
   test("compiles cold, with no database, to one statement with bound parameters", () => {
-    const compiled = queueDay.build({ db: coldKysely<Database>(), reportingTimeZone: "America/New_York" }).compile();
+    const compiled = queueDay
+      .build({ db: coldKysely<Database>(), reportingTimeZone: "America/New_York" })
+      .compile();
     expect(compiled.sql).toMatch(/^with "case_days" as/);
     expect(compiled.parameters).toContain("America/New_York");
     expect(compiled.sql).not.toContain("America/New_York");
@@ -47,12 +49,72 @@ describe("queue_day", () => {
       "select queue, day, open_start, receipts, completions, cancellations, carryover, recovered, recovery_rate from queue_day order by queue, day",
     );
     expect(rows).toEqual([
-      { queue: "payment_hold", day: "2026-03-02", open_start: 0, receipts: 3, completions: 1, cancellations: 0, carryover: 2, recovered: 0, recovery_rate: null },
-      { queue: "payment_hold", day: "2026-03-03", open_start: 2, receipts: 1, completions: 1, cancellations: 0, carryover: 2, recovered: 1, recovery_rate: 0.5 },
-      { queue: "payment_hold", day: "2026-03-04", open_start: 2, receipts: 0, completions: 0, cancellations: 1, carryover: 1, recovered: 1, recovery_rate: 0.5 },
-      { queue: "shipment_exception", day: "2026-03-02", open_start: 0, receipts: 0, completions: 0, cancellations: 0, carryover: 0, recovered: 0, recovery_rate: null },
-      { queue: "shipment_exception", day: "2026-03-03", open_start: 0, receipts: 0, completions: 0, cancellations: 0, carryover: 0, recovered: 0, recovery_rate: null },
-      { queue: "shipment_exception", day: "2026-03-04", open_start: 0, receipts: 1, completions: 1, cancellations: 0, carryover: 0, recovered: 0, recovery_rate: null },
+      {
+        queue: "payment_hold",
+        day: "2026-03-02",
+        open_start: 0,
+        receipts: 3,
+        completions: 1,
+        cancellations: 0,
+        carryover: 2,
+        recovered: 0,
+        recovery_rate: null,
+      },
+      {
+        queue: "payment_hold",
+        day: "2026-03-03",
+        open_start: 2,
+        receipts: 1,
+        completions: 1,
+        cancellations: 0,
+        carryover: 2,
+        recovered: 1,
+        recovery_rate: 0.5,
+      },
+      {
+        queue: "payment_hold",
+        day: "2026-03-04",
+        open_start: 2,
+        receipts: 0,
+        completions: 0,
+        cancellations: 1,
+        carryover: 1,
+        recovered: 1,
+        recovery_rate: 0.5,
+      },
+      {
+        queue: "shipment_exception",
+        day: "2026-03-02",
+        open_start: 0,
+        receipts: 0,
+        completions: 0,
+        cancellations: 0,
+        carryover: 0,
+        recovered: 0,
+        recovery_rate: null,
+      },
+      {
+        queue: "shipment_exception",
+        day: "2026-03-03",
+        open_start: 0,
+        receipts: 0,
+        completions: 0,
+        cancellations: 0,
+        carryover: 0,
+        recovered: 0,
+        recovery_rate: null,
+      },
+      {
+        queue: "shipment_exception",
+        day: "2026-03-04",
+        open_start: 0,
+        receipts: 1,
+        completions: 1,
+        cancellations: 0,
+        carryover: 0,
+        recovered: 0,
+        recovery_rate: null,
+      },
     ]);
   });
 
@@ -60,7 +122,9 @@ describe("queue_day", () => {
     // 02:00Z on 3 March is still 2 March in New York.
     await givenCases([["A", "payment_hold", "2026-03-03T02:00:00Z", "open", null]]);
     await buildModels(warehouse, { reportingTimeZone: "America/New_York" });
-    expect(await warehouse.all("select day, receipts from queue_day")).toEqual([{ day: "2026-03-02", receipts: 1 }]);
+    expect(await warehouse.all("select day, receipts from queue_day")).toEqual([
+      { day: "2026-03-02", receipts: 1 },
+    ]);
   });
 
   test("a broken invariant fails the build's data tests, naming the model and test", async () => {
@@ -87,6 +151,8 @@ describe("the runner", () => {
   test("reports a dependency cycle", () => {
     const a = { ...queueDay, name: "stg_orders" as const, dependsOn: ["stg_cases" as const] };
     const b = { ...queueDay, name: "stg_cases" as const, dependsOn: ["stg_orders" as const] };
-    expect(() => dependencyOrder([a, b])).toThrow(/model dependency cycle: stg_cases → stg_orders → stg_cases/);
+    expect(() => dependencyOrder([a, b])).toThrow(
+      /model dependency cycle: stg_cases → stg_orders → stg_cases/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { rowValidator, CONTRACTS } from "../../ingest/contracts/index.ts";
+import { CONTRACTS, rowValidator } from "../../ingest/contracts/index.ts";
 import { Warehouse } from "../../ingest/warehouse.ts";
 import { DEFAULT_DEMO_DROP, generateDemoDrop } from "../../simulator/demo-drop.ts";
 import { tempDir } from "../helpers/temp.ts";
@@ -20,20 +20,28 @@ describe("demo drop", () => {
   });
 
   test("every row satisfies its contract, and every case points at an order of the drop", async () => {
-    const drop = await generateDemoDrop({ ...DEFAULT_DEMO_DROP, outDir: join(dir, "v"), days: 10, format: "ndjson" });
+    const drop = await generateDemoDrop({
+      ...DEFAULT_DEMO_DROP,
+      outDir: join(dir, "v"),
+      days: 10,
+      format: "ndjson",
+    });
     const w = await Warehouse.open(":memory:");
     try {
       for (const entity of ["orders", "cases"] as const) {
-        const rows = await w.all(`select * from read_json('${join(dir, "v", `${entity}.ndjson`)}', format = 'newline_delimited', columns = ${
-          `{${CONTRACTS[entity].columns.map((c) => `'${c.name}': 'VARCHAR'`).join(", ")}}`
-        })`);
+        const rows = await w.all(
+          `select * from read_json('${join(dir, "v", `${entity}.ndjson`)}', format = 'newline_delimited', columns = ${`{${CONTRACTS[entity].columns.map((c) => `'${c.name}': 'VARCHAR'`).join(", ")}}`})`,
+        );
         expect(rows.length).toBe(drop.files.find((f) => f.entity === entity)?.rows);
         const validator = rowValidator(CONTRACTS[entity]);
         for (const row of rows) {
           const typed = Object.fromEntries(
             CONTRACTS[entity].columns.map((c) => {
               const v = row[c.name] as string | null;
-              return [c.name, v === null ? null : c.kind === "integer" || c.kind === "number" ? Number(v) : v];
+              return [
+                c.name,
+                v === null ? null : c.kind === "integer" || c.kind === "number" ? Number(v) : v,
+              ];
             }),
           );
           const parsed = validator.safeParse(typed);
