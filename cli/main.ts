@@ -3,34 +3,22 @@
  * work lives in its module; this file parses arguments, prints progress to stderr and results to
  * stdout, and maps failures to exit codes (0 ok, 1 failed run or data test, 2 bad usage or input).
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_WAREHOUSE } from "../ingest/warehouse.ts";
-import { runBuild } from "./commands/build.ts";
-import { runDemo } from "./commands/demo.ts";
-import { runIngest } from "./commands/ingest.ts";
-import { runQuery } from "./commands/query.ts";
-import { runSite } from "./commands/site.ts";
+import { Command, CommanderError } from "commander";
+import { buildCommand } from "./commands/build.ts";
+import { demoCommand } from "./commands/demo.ts";
+import { ingestCommand } from "./commands/ingest.ts";
+import { queryCommand } from "./commands/query.ts";
+import { siteCommand } from "./commands/site.ts";
 import { EXIT_USAGE, exitCodeFor } from "./errors.ts";
 
-export function parseInteger(name: string) {
-  return (value: string): number => {
-    if (!/^-?\d+$/.test(value))
-      throw new InvalidArgumentError(`${name} must be a whole number, got "${value}"`);
-    return Number(value);
-  };
-}
-
-export function parsePositive(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0)
-      throw new InvalidArgumentError(`${name} must be a positive number, got "${value}"`);
-    return n;
-  };
-}
-
-const dbOption = () =>
-  new Option("--db <file>", "the warehouse: a DuckDB file, created when missing").default(DEFAULT_WAREHOUSE);
+/** Every command, in the order `--help` lists them. Each lives in its own file under commands/. */
+const COMMANDS: readonly (() => Command)[] = [
+  demoCommand,
+  ingestCommand,
+  buildCommand,
+  queryCommand,
+  siteCommand,
+];
 
 export function buildProgram(): Command {
   const program = new Command("orderops")
@@ -46,81 +34,8 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
-  program
-    .command("demo")
-    .description(
-      "Simulate a demo operation, ingest its exports, build the models and the site, all with no configuration.\n" +
-        "Writes the export drop to --data, the warehouse to --db and the site to --out.",
-    )
-    .addOption(dbOption())
-    .option(
-      "--seed <n>",
-      "random seed: the same seed gives the same data, byte for byte",
-      parseInteger("--seed"),
-      42,
-    )
-    .option(
-      "--scale <s>",
-      "multiplies the order volume (1 = about 150 orders a day for 4 weeks)",
-      parsePositive("--scale"),
-      1,
-    )
-    .option("--data <dir>", "where the generated export drop is written", "demo-data")
-    .option("--out <dir>", "where the site is built", "dist")
-    .action(async (options) => {
-      await runDemo(options);
-    });
-
-  program
-    .command("ingest")
-    .description(
-      "Load export files into the warehouse. Each file's entity comes from its name (orders.csv, cases.ndjson.gz, ...)\n" +
-        "or from --entity. Bad rows go to the quarantine table with their reasons; a file already loaded is skipped.\n" +
-        "Prints, per file: rows read = loaded + quarantined + duplicates skipped.",
-    )
-    .argument("<path...>", "export files or folders of them")
-    .addOption(dbOption())
-    .option("--entity <name>", "the entity of every file given (overrides the file name)")
-    .option("--json", "print the per-file summary as JSON")
-    .action(async (paths: string[], options) => {
-      process.exitCode = await runIngest(paths, options);
-    });
-
-  program
-    .command("build")
-    .description(
-      "Run every model (staging → intermediate → marts) and its data tests. Exits 1 when a data test fails.",
-    )
-    .addOption(dbOption())
-    .option("--json", "print the build summary as JSON")
-    .action(async (options) => {
-      process.exitCode = await runBuild(options);
-    });
-
-  program
-    .command("query")
-    .description(
-      'Run one SQL query against the warehouse (read-only), e.g. orderops query "select * from queue_day limit 5".',
-    )
-    .argument("<sql>", "the query")
-    .addOption(dbOption())
-    .addOption(
-      new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table"),
-    )
-    .action(async (sqlText: string, options) => {
-      await runQuery(sqlText, options);
-    });
-
-  program
-    .command("site")
-    .description("Build the static dashboard site from the warehouse's marts (no network needed).")
-    .addOption(dbOption())
-    .option("--out <dir>", "output folder", "dist")
-    .option("--verbose", "show Observable Framework's build log")
-    .action(async (options) => {
-      await runSite(options);
-    });
+  // addCommand does not pass on exitOverride and output settings; copy them so usage errors exit 2.
+  for (const command of COMMANDS) program.addCommand(command().copyInheritedSettings(program));
 
   return program;
 }

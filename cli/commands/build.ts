@@ -1,7 +1,9 @@
+import { Command } from "commander";
 import { withWarehouse } from "../../ingest/warehouse.ts";
 import type { BuildResult } from "../../models/runner.ts";
 import { buildModels } from "../../models/runner.ts";
 import { EXIT_FAILED, EXIT_OK } from "../errors.ts";
+import { dbOption } from "../options.ts";
 import { formatTable, jsonReplacer } from "../output.ts";
 
 export interface BuildCommandOptions {
@@ -46,4 +48,16 @@ export async function runBuild(options: BuildCommandOptions): Promise<number> {
     if (result.failedTests.length > 0) process.stderr.write(`${describeFailures(result)}\n`);
   }
   return result.failedTests.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+export function buildCommand(): Command {
+  return new Command("build")
+    .description(
+      "Run every model (staging → intermediate → marts) and its data tests. Exits 1 when a data test fails.",
+    )
+    .addOption(dbOption())
+    .option("--json", "print the build summary as JSON")
+    .action(async (options) => {
+      process.exitCode = await runBuild(options);
+    });
 }

@@ -1,8 +1,10 @@
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { Command } from "commander";
 import { withWarehouse } from "../../ingest/warehouse.ts";
 import { DEFAULT_DEMO_DROP, generateDemoDrop } from "../../simulator/demo-drop.ts";
 import { CliError } from "../errors.ts";
+import { dbOption, parseInteger, parsePositive } from "../options.ts";
 import { note, seconds, step } from "../progress.ts";
 import { buildWithProgress, describeFailures } from "./build.ts";
 import { ingestWithSummary } from "./ingest.ts";
@@ -81,4 +83,30 @@ export async function runDemo(options: DemoCommandOptions): Promise<void> {
   process.stderr.write(
     `\ndemo ready in ${seconds(performance.now() - started)}: try  npx orderops query "select * from queue_day limit 5"\n`,
   );
+}
+
+export function demoCommand(): Command {
+  return new Command("demo")
+    .description(
+      "Simulate a demo operation, ingest its exports, build the models and the site, all with no configuration.\n" +
+        "Writes the export drop to --data, the warehouse to --db and the site to --out.",
+    )
+    .addOption(dbOption())
+    .option(
+      "--seed <n>",
+      "random seed: the same seed gives the same data, byte for byte",
+      parseInteger("--seed"),
+      42,
+    )
+    .option(
+      "--scale <s>",
+      "multiplies the order volume (1 = about 150 orders a day for 4 weeks)",
+      parsePositive("--scale"),
+      1,
+    )
+    .option("--data <dir>", "where the generated export drop is written", "demo-data")
+    .option("--out <dir>", "where the site is built", "dist")
+    .action(async (options) => {
+      await runDemo(options);
+    });
 }

@@ -1,8 +1,10 @@
+import { Command } from "commander";
 import { ENTITY_NAMES, type EntityName, isEntityName } from "../../ingest/contracts/index.ts";
 import { DEFAULT_LOAD_OPTIONS, ingestPaths } from "../../ingest/ingest.ts";
 import type { FileLoadResult } from "../../ingest/load-file.ts";
 import { withWarehouse } from "../../ingest/warehouse.ts";
 import { CliError, EXIT_OK } from "../errors.ts";
+import { dbOption } from "../options.ts";
 import { formatTable } from "../output.ts";
 
 export interface IngestCommandOptions {
@@ -75,4 +77,20 @@ export async function runIngest(paths: string[], options: IngestCommandOptions):
     );
   }
   return EXIT_OK;
+}
+
+export function ingestCommand(): Command {
+  return new Command("ingest")
+    .description(
+      "Load export files into the warehouse. Each file's entity comes from its name (orders.csv, cases.ndjson.gz, ...)\n" +
+        "or from --entity. Bad rows go to the quarantine table with their reasons; a file already loaded is skipped.\n" +
+        "Prints, per file: rows read = loaded + quarantined + duplicates skipped.",
+    )
+    .argument("<path...>", "export files or folders of them")
+    .addOption(dbOption())
+    .option("--entity <name>", "the entity of every file given (overrides the file name)")
+    .option("--json", "print the per-file summary as JSON")
+    .action(async (paths: string[], options) => {
+      process.exitCode = await runIngest(paths, options);
+    });
 }

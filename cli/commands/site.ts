@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
+import { Command } from "commander";
 import { buildSite } from "../../reports/build-site.ts";
 import { CliError } from "../errors.ts";
+import { dbOption } from "../options.ts";
 
 export interface SiteCommandOptions {
   db: string;
@@ -23,4 +25,15 @@ export async function runSite(options: SiteCommandOptions): Promise<void> {
   process.stderr.write(
     `site built in ${options.out}/ (open ${options.out}/index.html through any static file server)\n`,
   );
+}
+
+export function siteCommand(): Command {
+  return new Command("site")
+    .description("Build the static dashboard site from the warehouse's marts (no network needed).")
+    .addOption(dbOption())
+    .option("--out <dir>", "output folder", "dist")
+    .option("--verbose", "show Observable Framework's build log")
+    .action(async (options) => {
+      await runSite(options);
+    });
 }
