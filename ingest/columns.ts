@@ -4,13 +4,25 @@
  */
 import { z } from "zod";
 
-export type ColumnKind = "string" | "timestamp" | "date" | "integer" | "number" | "boolean" | "enum";
+export type ColumnKind =
+  | "string"
+  | "timestamp"
+  | "date"
+  | "integer"
+  | "number"
+  | "boolean"
+  | "enum"
+  | "enum_list";
 
 export interface ColumnSpec {
   name: string;
   kind: ColumnKind;
   required: boolean;
   personal: boolean;
+  /** Timestamps that are planned rather than observed may lie in the future. */
+  mayBeFuture: boolean;
+  /** A check JSON Schema cannot express, named by the contract (e.g. iana_time_zone). */
+  check?: string;
   description?: string;
   enumValues?: readonly string[];
   minimum?: number;
@@ -33,7 +45,10 @@ interface JsonSchemaProperty {
   pattern?: string;
   description?: string;
   personal?: boolean;
+  may_be_future?: boolean;
+  check?: string;
   anyOf?: JsonSchemaProperty[];
+  items?: JsonSchemaProperty;
 }
 
 const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -44,6 +59,7 @@ const DUCKDB_TYPES: Record<ColumnKind, string> = {
   integer: "BIGINT",
   number: "DOUBLE",
   boolean: "BOOLEAN",
+  enum_list: "VARCHAR[]",
 };
 
 // zod writes Number.MAX_SAFE_INTEGER as the maximum of every .int(); it is not a business rule.
@@ -67,10 +83,13 @@ export function columnsOf(schema: z.ZodObject): ColumnSpec[] {
       kind,
       required: required.has(name),
       personal: merged.personal === true,
+      mayBeFuture: merged.may_be_future === true,
       duckdbType: DUCKDB_TYPES[kind],
     };
+    if (merged.check) spec.check = merged.check;
     if (merged.description) spec.description = merged.description;
     if (merged.enum) spec.enumValues = merged.enum;
+    if (kind === "enum_list") spec.enumValues = merged.items?.enum ?? [];
     if (merged.minimum !== undefined && merged.minimum > -IMPLICIT_INT_BOUND) spec.minimum = merged.minimum;
     if (merged.maximum !== undefined && merged.maximum < IMPLICIT_INT_BOUND) spec.maximum = merged.maximum;
     if (merged.exclusiveMinimum !== undefined) spec.exclusiveMinimum = merged.exclusiveMinimum;
@@ -84,11 +103,14 @@ function pickMeta(property: JsonSchemaProperty): JsonSchemaProperty {
   const meta: JsonSchemaProperty = {};
   if (property.description) meta.description = property.description;
   if (property.personal) meta.personal = property.personal;
+  if (property.may_be_future) meta.may_be_future = property.may_be_future;
+  if (property.check) meta.check = property.check;
   return meta;
 }
 
 function kindOf(name: string, p: JsonSchemaProperty): ColumnKind {
   if (p.enum) return "enum";
+  if (p.type === "array" && p.items?.enum) return "enum_list";
   if (p.type === "string" && p.format === "date-time") return "timestamp";
   if (p.type === "string" && p.format === "date") return "date";
   if (p.type === "string") return "string";

@@ -26,8 +26,20 @@ export function landingValue(column: ColumnSpec, present: boolean, alias = "l"):
   return column.kind === "string" ? `nullif(${raw}, '')` : `nullif(trim(${raw}), '')`;
 }
 
+export interface CheckContext {
+  /** The load's reference instant for "not in the future" (ISO 8601). */
+  now: string;
+  /** How far an observed timestamp may lie beyond `now` (clock skew between systems), seconds. */
+  futureToleranceS: number;
+}
+
+/** A list field's text as a list: `a|b`, `a; b`, `a,b` or a JSON array `["a","b"]`. */
+export function listValue(v: string): string {
+  return `list_filter(list_transform(regexp_split_to_array(trim(${v}, '[] '), 's*[|;,]s*'), x -> trim(x, '" ')), x -> x <> '')`;
+}
+
 /** SQL yielding the problem with one field's value, or NULL. */
-export function problemExpression(column: ColumnSpec, v: string): string {
+export function problemExpression(column: ColumnSpec, v: string, context: CheckContext): string {
   const name = column.name;
   const checks: string[] = [];
   if (column.required)
@@ -46,6 +58,13 @@ export function problemExpression(column: ColumnSpec, v: string): string {
         `TRY_CAST(${v} AS TIMESTAMPTZ) IS NULL`,
         `${text(`${name}: `)} || ${shown(v)} || ${text(" is not a real date and time")}`,
       );
+      if (!column.mayBeFuture) {
+        const tolerance = Math.round(context.futureToleranceS);
+        is(
+          `TRY_CAST(${v} AS TIMESTAMPTZ) > CAST(${quoteLiteral(context.now)} AS TIMESTAMPTZ) + INTERVAL (${tolerance}) SECOND`,
+          `${text(`${name}: `)} || ${shown(v)} || ${text(` is in the future (later than the load time ${context.now} plus ${tolerance} s tolerance)`)}`,
+        );
+      }
       break;
     case "date":
       is(
@@ -79,7 +98,23 @@ export function problemExpression(column: ColumnSpec, v: string): string {
       );
       break;
     }
+    case "enum_list": {
+      const values = column.enumValues ?? [];
+      const list = listValue(v);
+      is(`len(${list}) = 0`, text(`${name}: the list is empty`));
+      is(
+        `len(list_filter(${list}, x -> x NOT IN (${values.map(quoteLiteral).join(", ")}))) > 0`,
+        `${text(`${name}: `)} || array_to_string(list_filter(${list}, x -> x NOT IN (${values.map(quoteLiteral).join(", ")})), ', ') || ${text(` is not one of ${values.join(", ")}`)}`,
+      );
+      break;
+    }
     case "string":
+      if (column.check === "iana_time_zone") {
+        is(
+          `${v} NOT IN (SELECT name FROM pg_timezone_names())`,
+          `${text(`${name}: `)} || ${shown(v)} || ${text(" is not an IANA time zone (e.g. Europe/Berlin)")}`,
+        );
+      }
       if (column.minLength !== undefined && column.minLength > 0) {
         is(
           `length(${v}) < ${column.minLength}`,
@@ -124,6 +159,8 @@ export function typedExpression(column: ColumnSpec, v: string): string {
       return v;
     case "integer":
       return `CASE WHEN regexp_full_match(${v}, ${quoteLiteral(WHOLE_NUMBER)}) THEN TRY_CAST(${v} AS BIGINT) END`;
+    case "enum_list":
+      return listValue(v);
     case "boolean":
       return `CASE WHEN ${v} IS NULL THEN NULL ELSE lower(${v}) IN (${TRUE_WORDS.map(quoteLiteral).join(", ")}) END`;
     default:

@@ -60,7 +60,7 @@ export async function runDemo(options: DemoCommandOptions): Promise<void> {
   step(2, total, `ingesting into ${options.db}`);
   t = performance.now();
   await resetDemoWarehouse(options.db, options.data);
-  const loads = await ingestWithSummary(options.db, [options.data], undefined, true);
+  const loads = await ingestWithSummary(options.db, [options.data], { quiet: true });
   for (const r of loads) {
     note(
       `${r.file}: read ${r.rowsRead}, loaded ${r.rowsLoaded}, quarantined ${r.rowsQuarantined}, duplicates ${r.rowsDuplicate}`,

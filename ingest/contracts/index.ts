@@ -4,8 +4,14 @@
  */
 import type { z } from "zod";
 import { type ColumnSpec, columnsOf } from "../columns.ts";
+import { Adjustment } from "./adjustments.ts";
+import { Agent } from "./agents.ts";
+import { CaseEvent } from "./case-events.ts";
 import { Case } from "./cases.ts";
+import { OrderEvent } from "./order-events.ts";
 import { Order } from "./orders.ts";
+import { QaReview } from "./qa-reviews.ts";
+import { Shift } from "./shifts.ts";
 
 export type EntityKind = "snapshot" | "events";
 
@@ -19,7 +25,10 @@ export interface EntityContract {
   kind: EntityKind;
   description: string;
   key: string;
-  /** Snapshot entities: the column whose newer value replaces an earlier row with the same key. */
+  /**
+   * Snapshot entities: the column whose newer value replaces an earlier row with the same key. Without
+   * one, a row with the same key and different values replaces the stored row (last load wins).
+   */
   versionField?: string;
   /** Pairs [earlier, later] of timestamps that must not run backwards when both are present. */
   ordered: readonly (readonly [string, string])[];
@@ -28,7 +37,17 @@ export interface EntityContract {
   columns: ColumnSpec[];
 }
 
-export const ENTITY_NAMES = ["orders", "cases"] as const;
+/** Parents before children: the order in which a drop's files load. */
+export const ENTITY_NAMES = [
+  "agents",
+  "orders",
+  "order_events",
+  "cases",
+  "case_events",
+  "qa_reviews",
+  "adjustments",
+  "shifts",
+] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
 function entity(spec: Omit<EntityContract, "columns">): EntityContract {
@@ -47,6 +66,15 @@ function entity(spec: Omit<EntityContract, "columns">): EntityContract {
 }
 
 export const CONTRACTS: Record<EntityName, EntityContract> = {
+  agents: entity({
+    name: "agents",
+    kind: "snapshot",
+    description: "One row per person on the roster.",
+    key: "agent_id",
+    ordered: [["active_from", "active_to"]],
+    references: [],
+    schema: Agent,
+  }),
   orders: entity({
     name: "orders",
     kind: "snapshot",
@@ -56,6 +84,15 @@ export const CONTRACTS: Record<EntityName, EntityContract> = {
     ordered: [["placed_at", "promised_ship_by"]],
     references: [],
     schema: Order,
+  }),
+  order_events: entity({
+    name: "order_events",
+    kind: "events",
+    description: "One row per step in an order's life (placed, allocated, shipped, refund issued, ...).",
+    key: "event_id",
+    ordered: [],
+    references: [{ field: "order_id", entity: "orders" }],
+    schema: OrderEvent,
   }),
   cases: entity({
     name: "cases",
@@ -69,6 +106,52 @@ export const CONTRACTS: Record<EntityName, EntityContract> = {
     ],
     references: [{ field: "order_id", entity: "orders" }],
     schema: Case,
+  }),
+  case_events: entity({
+    name: "case_events",
+    kind: "events",
+    description:
+      "One row per thing that happened to a case (assigned, transferred, pending a dependency, resolved, ...).",
+    key: "event_id",
+    ordered: [],
+    references: [{ field: "case_id", entity: "cases" }],
+    schema: CaseEvent,
+  }),
+  qa_reviews: entity({
+    name: "qa_reviews",
+    kind: "snapshot",
+    description: "One row per quality review of a case's handling by one reviewer.",
+    key: "review_id",
+    versionField: "reviewed_at",
+    ordered: [],
+    references: [{ field: "case_id", entity: "cases" }],
+    schema: QaReview,
+  }),
+  adjustments: entity({
+    name: "adjustments",
+    kind: "snapshot",
+    description:
+      "One row per refund, credit or price adjustment, with who requested, approved and executed it.",
+    key: "adjustment_id",
+    ordered: [
+      ["requested_at", "approved_at"],
+      ["approved_at", "executed_at"],
+      ["requested_at", "executed_at"],
+    ],
+    references: [
+      { field: "order_id", entity: "orders" },
+      { field: "case_id", entity: "cases" },
+    ],
+    schema: Adjustment,
+  }),
+  shifts: entity({
+    name: "shifts",
+    kind: "events",
+    description: "One row per rostered block of a person's time.",
+    key: "shift_id",
+    ordered: [["starts_at", "ends_at"]],
+    references: [{ field: "agent_id", entity: "agents" }],
+    schema: Shift,
   }),
 };
 

@@ -8,6 +8,7 @@ import {
   oneOf,
   optional,
   personal,
+  scheduledTimestamp,
   text,
   timestamp,
 } from "./fields.ts";
@@ -36,7 +37,7 @@ export const Order = z.object({
   item_count: optional(integer().min(1)),
   payment_method: optional(text()),
   fraud_score: optional(decimal().min(0).max(1)),
-  promised_ship_by: optional(timestamp()),
+  promised_ship_by: optional(scheduledTimestamp()),
   status: oneOf(ORDER_STATUSES),
   customer_ref: optional(described(text(), "pseudonymous customer key; hashed at staging")),
   customer_name: optional(personal(text())),
