@@ -20,7 +20,7 @@ export const Agent = z.object({
   team: optional(text()),
   site: optional(text()),
   time_zone: timeZone(),
-  skills: described(listOf(oneOf(QUEUES)), "queues the person can work; in CSV separated by | or ;"),
+  skills: described(listOf(oneOf(QUEUES)), "queues the person can work"),
   active_from: optional(date()),
   active_to: optional(date()),
 });
