@@ -8,7 +8,10 @@ import type { ColumnSpec } from "./columns.ts";
 import { CONTRACTS, ENTITY_NAMES, type EntityContract } from "./contracts/index.ts";
 
 export function entityJsonSchema(contract: EntityContract): Record<string, unknown> {
-  const schema = z.toJSONSchema(contract.schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(contract.schema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return {
     ...schema,
     $id: `https://orderops.dev/schemas/${contract.name}.schema.json`,
@@ -34,7 +37,11 @@ function typeText(c: ColumnSpec): string {
     case "boolean":
       return "true/false";
     case "string":
-      return c.check === "iana_time_zone" ? "IANA time zone" : c.pattern ? `text matching \`${c.pattern}\`` : "text";
+      return c.check === "iana_time_zone"
+        ? "IANA time zone"
+        : c.pattern
+          ? `text matching \`${c.pattern}\``
+          : "text";
   }
 }
 
@@ -53,7 +60,9 @@ export function contractMarkdown(): string {
     "<!-- Generated from ingest/contracts by ingest/write-contract-docs.ts; do not edit by hand. -->",
     "",
     "Each export file holds one entity, named by the file: `<entity>[-anything].<csv|tsv|ndjson|jsonl|parquet>[.gz]`.",
-    "Files of a drop load parents first, in this order: " + ENTITY_NAMES.map((n) => `\`${n}\``).join(" → ") + ".",
+    "Files of a drop load parents first, in this order: " +
+      ENTITY_NAMES.map((n) => `\`${n}\``).join(" → ") +
+      ".",
     "Required fields are **bold**; † marks personal data, which is hashed (or dropped, or kept, as the policy says)",
     "before it is stored and never reaches a mart or the site. JSON Schemas: `docs/schemas/<entity>.schema.json`.",
     "",
@@ -79,7 +88,9 @@ export function contractMarkdown(): string {
     lines.push("", "| field | type | range | notes |", "|---|---|---|---|");
     for (const col of c.columns) {
       const field = `${col.required ? `**${col.name}**` : col.name}${col.personal ? " †" : ""}`;
-      const cells = [field, typeText(col), rangeText(col), col.description ?? ""].map((cell) => cell.replaceAll("|", "\\|"));
+      const cells = [field, typeText(col), rangeText(col), col.description ?? ""].map((cell) =>
+        cell.replaceAll("|", "\\|"),
+      );
       lines.push(`| ${cells.join(" | ")} |`);
     }
     lines.push("");

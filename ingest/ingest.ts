@@ -163,8 +163,9 @@ async function ingestFile(
   const rejected = quoteIdent(`_rejected_${id}`);
   const timeZone = options.mapping?.time_zone ?? options.timeZone;
   return warehouse.transaction(async () => {
+    let landed: Awaited<ReturnType<typeof land>>;
     try {
-      await land(warehouse, file.format, file.path, { landing, rejected });
+      landed = await land(warehouse, file.format, file.path, { landing, rejected });
     } catch (error) {
       const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
       throw new IngestInputError(file.path, `cannot be read as ${file.format}: ${message}`);
@@ -201,8 +202,7 @@ async function ingestFile(
         await loadLanded(warehouse, source, contract, { ...options, ...(timeZone ? { timeZone } : {}) }),
       );
     }
-    await warehouse.run(`DROP TABLE IF EXISTS ${landing}`);
-    await warehouse.run(`DROP TABLE IF EXISTS ${rejected}`);
+    await landed.drop();
     return results;
   });
 }

@@ -147,10 +147,13 @@ export async function loadLanded(
 
   const fileLit = quoteLiteral(source.file);
   const entityLit = quoteLiteral(contract.name);
+  // The original row is rebuilt from the source only for quarantined rows: building it for every row
+  // would cost more than all the checks together.
   await warehouse.run(`INSERT INTO quarantine
-    SELECT ${loadId}, ${entityLit}, ${fileLit}, _record, NULL,
-           list_distinct(list_transform(_problems, p -> p.field)), list_transform(_problems, p -> p.reason), _original
-    FROM ${ranked} WHERE _verdict = 'quarantine' ORDER BY _record`);
+    SELECT ${loadId}, ${entityLit}, ${fileLit}, r._record, NULL,
+           list_distinct(list_transform(r._problems, p -> p.field)), list_transform(r._problems, p -> p.reason),
+           ${originalJson(contract, source, options, "s")}
+    FROM ${ranked} r JOIN ${source.rows} s USING (_record) WHERE r._verdict = 'quarantine' ORDER BY r._record`);
   let rejectedCount = 0;
   if (source.rejected) {
     // A record the reader could not split into fields cannot have its personal fields masked one by one,
@@ -311,13 +314,29 @@ function sourceValue(column: ColumnSpec, present: boolean, options: LoadFileOpti
     ELSE strftime(timezone(${quoteLiteral(options.timeZone)}, ${naive}), '%Y-%m-%dT%H:%M:%S%z') END`;
 }
 
+/** SQL: the source row as JSON, every column in source order, personal values masked as stored. */
+function originalJson(
+  contract: EntityContract,
+  source: LandedSource,
+  options: LoadFileOptions,
+  alias: string,
+): string {
+  const personal = new Set(contract.columns.filter((c) => c.personal).map((c) => c.name));
+  const pairs = [...source.columns]
+    .filter((name) => name !== "_record")
+    .map((name) => {
+      const raw = `${alias}.${quoteIdent(name)}`;
+      return `${quoteLiteral(name)}, ${personal.has(name) ? personalValue(raw, options) : raw}`;
+    });
+  return `json_object(${pairs.join(", ")})::VARCHAR`;
+}
+
 function checkedSql(
   contract: EntityContract,
   source: LandedSource,
   options: LoadFileOptions,
   context: CheckContext,
 ): string {
-  const personal = new Set(contract.columns.filter((c) => c.personal).map((c) => c.name));
   const value = (c: ColumnSpec) => sourceValue(c, source.columns.has(c.name), options);
   const typed = contract.columns.map((c) => {
     const expression = typedExpression(c, value(c));
@@ -326,19 +345,11 @@ function checkedSql(
   const problems = contract.columns.map(
     (c) => `{'field': ${quoteLiteral(c.name)}, 'reason': ${problemExpression(c, value(c), context)}}`,
   );
-  // The original row, whole, for the quarantine: every landed column in file order, personal ones masked.
-  const original = [...source.columns]
-    .filter((name) => name !== "_record")
-    .map((name) => {
-      const raw = `l.${quoteIdent(name)}`;
-      return `${quoteLiteral(name)}, ${personal.has(name) ? personalValue(raw, options) : raw}`;
-    });
   const ordering = orderingProblems(contract).map(
     (o) => `{'field': ${quoteLiteral(o.field)}, 'reason': ${o.sql}}`,
   );
   const inner = `SELECT l._record, ${typed.join(", ")},
-      list_filter([${problems.join(", ")}], p -> p.reason IS NOT NULL) AS _field_problems,
-      json_object(${original.join(", ")})::VARCHAR AS _original
+      list_filter([${problems.join(", ")}], p -> p.reason IS NOT NULL) AS _field_problems
     FROM ${source.rows} l`;
   const orderingList =
     ordering.length > 0 ? `list_filter([${ordering.join(", ")}], p -> p.reason IS NOT NULL)` : "[]";
@@ -357,31 +368,55 @@ function rankedSql(contract: EntityContract, checked: string): string {
   const key = quoteIdent(contract.key);
   const version = contract.versionField ? quoteIdent(contract.versionField) : null;
   const order = version ? `${version} DESC NULLS LAST, _record` : "_record";
-  const raw = rawTable(contract);
-  // Window functions only over keys that occur more than once: most files have none, and ranking every
-  // row would dominate the load.
+  const content = `md5(json_object(${contract.columns.map((c) => `${quoteLiteral(c.name)}, ${quoteIdent(c.name)}`).join(", ")})::VARCHAR)`;
+  const parents = contract.references.map((ref, i) => ({
+    ref,
+    alias: `p${i}`,
+    parent: CONTRACTS[ref.entity],
+  }));
+  const parentJoins = parents
+    .map(
+      ({ ref, alias, parent }) =>
+        `LEFT JOIN ${rawTable(parent)} ${alias} ON ${alias}.${quoteIdent(parent.key)} = v.${quoteIdent(ref.field)}`,
+    )
+    .join("\n      ");
+  const waitingFor =
+    parents.length === 0
+      ? "CAST([] AS VARCHAR[])"
+      : `list_filter([${parents
+          .map(
+            ({ ref, alias, parent }) =>
+              `CASE WHEN v.${quoteIdent(ref.field)} IS NOT NULL AND ${alias}.${quoteIdent(parent.key)} IS NULL
+                THEN ${quoteLiteral(`${ref.field} `)} || v.${quoteIdent(ref.field)} || ${quoteLiteral(` (not in ${parent.name} yet)`)} END`,
+          )
+          .join(", ")}], x -> x IS NOT NULL)`;
+  // Joins rather than EXISTS inside CASE (which DuckDB runs row by row), and window functions only over
+  // keys that occur more than once in the file: most files have none.
   return `
-    WITH valid AS (SELECT * FROM ${checked} WHERE len(_problems) = 0),
+    WITH valid AS (SELECT * EXCLUDE (_field_problems) FROM ${checked} WHERE len(_problems) = 0),
     repeated AS (SELECT ${key} FROM valid GROUP BY ${key} HAVING count(*) > 1),
     ranked_repeats AS (
-      SELECT _record, row_number() OVER w AS _rank, first_value(_original) OVER w AS _kept_original,
-             first_value(_record) OVER w AS _kept_record
-      FROM valid SEMI JOIN repeated USING (${key})
-      WINDOW w AS (PARTITION BY ${key} ORDER BY ${order})
+      SELECT _record, _rank, _content, first_value(_content) OVER w AS _kept_content, first_value(_record) OVER w AS _kept_record
+      FROM (SELECT *, ${content} AS _content, row_number() OVER w AS _rank
+            FROM valid SEMI JOIN repeated USING (${key}) WINDOW w AS (PARTITION BY ${key} ORDER BY ${order}))
+      WINDOW w AS (PARTITION BY ${key} ORDER BY _rank)
     ),
     judged AS (
-      SELECT v.* EXCLUDE (_problems), coalesce(r._rank, 1) AS _rank, r._kept_original, r._kept_record,
-        CASE WHEN r._rank > 1 AND v._original <> r._kept_original
+      SELECT v.* EXCLUDE (_problems),
+        CASE WHEN r._rank > 1 AND r._content <> r._kept_content
              THEN [{'field': ${quoteLiteral(contract.key)}, 'reason': ${quoteLiteral(`${contract.key}: duplicate key `)} || v.${key} || ' in this file with different values; record ' || r._kept_record || ' was kept'}]
              ELSE v._problems END AS _problems,
-        ${missingParents(contract, "v")} AS _waiting_for,
-        CASE WHEN r._rank > 1 AND v._original <> r._kept_original THEN 'quarantine'
+        ${waitingFor} AS _waiting_for,
+        CASE WHEN r._rank > 1 AND r._content <> r._kept_content THEN 'quarantine'
              WHEN r._rank > 1 THEN 'duplicate'
-             WHEN EXISTS (SELECT 1 FROM ${raw} e WHERE e.${key} = v.${key} AND ${notNewer(contract, "e", "v")}) THEN 'duplicate'
+             WHEN e.${key} IS NOT NULL AND ${notNewer(contract, "e", "v")} THEN 'duplicate'
              ELSE 'load' END AS _verdict0
-      FROM valid v LEFT JOIN ranked_repeats r USING (_record)
+      FROM valid v
+      LEFT JOIN ranked_repeats r USING (_record)
+      LEFT JOIN ${rawTable(contract)} e ON e.${key} = v.${key}
+      ${parentJoins}
     )
-    SELECT j.* EXCLUDE (_verdict0, _rank, _kept_original, _kept_record),
+    SELECT j.* EXCLUDE (_verdict0),
       CASE WHEN j._verdict0 = 'load' AND len(j._waiting_for) > 0 THEN 'pending' ELSE j._verdict0 END AS _verdict
     FROM judged j
     UNION ALL BY NAME

@@ -49,7 +49,7 @@ export async function land(
   format: ExportFormat,
   file: string,
   { landing, rejected }: LandingTables,
-): Promise<void> {
+): Promise<{ drop: () => Promise<void> }> {
   await warehouse.run(`CREATE TEMP TABLE ${rejected} (${REJECTED_COLUMNS})`);
   const read = tempName("read");
   switch (format) {
@@ -66,16 +66,21 @@ export async function land(
       );
       break;
   }
-  await warehouse.run(
-    `CREATE TEMP TABLE ${landing} AS SELECT ${positionInFile(read)} AS _record, * FROM ${read}`,
-  );
-  await warehouse.run(`DROP TABLE ${read}`);
+  // A view, not a copy: a temporary table keeps insertion order, which for DuckDB's readers is the file's
+  // order, but numbers its rows from a large offset, rebased here so `_record` counts from 1.
+  const base =
+    (await warehouse.one<{ base: number }>(`SELECT coalesce(min(rowid), 0) AS base FROM ${read}`))?.base ?? 0;
+  await warehouse.run(`CREATE TEMP VIEW ${landing} AS SELECT rowid - ${base} + 1 AS _record, * FROM ${read}`);
+  return {
+    drop: async () => {
+      await warehouse.run(`DROP VIEW IF EXISTS ${landing}`);
+      await warehouse.run(`DROP TABLE IF EXISTS ${read}`);
+      await warehouse.run(`DROP TABLE IF EXISTS ${rejected}`);
+    },
+  };
 }
 
-/**
- * A temporary table keeps insertion order, which for DuckDB's readers is the file's order, but numbers
- * its rows from a large offset: rebased, rowid gives each record's position in the file from 1.
- */
+/** A temporary table's rows numbered in insertion (file) order from 1. */
 function positionInFile(table: string): string {
   return `rowid - (SELECT min(rowid) FROM ${table}) + 1`;
 }

@@ -25,8 +25,9 @@ export function rawTableDdl(contract: EntityContract): string {
   const columns = contract.columns.map((c) => `${quoteIdent(c.name)} ${c.duckdbType}`);
   return `CREATE TABLE IF NOT EXISTS ${rawTable(contract)} (
     ${columns.join(",\n    ")},
-    _load_id BIGINT NOT NULL,
-    PRIMARY KEY (${quoteIdent(contract.key)})
+    -- No PRIMARY KEY: the load keeps keys unique (one row per key is written, after deleting the old
+    -- one) and staging's data tests check it; the index would cost more than the rest of a load.
+    _load_id BIGINT NOT NULL
   )`;
 }
 

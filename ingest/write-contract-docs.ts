@@ -1,7 +1,7 @@
 // Regenerates docs/contract.md and docs/schemas/<entity>.schema.json from the zod contracts.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { CONTRACTS } from "./contracts/index.ts";
 import { contractMarkdown, entityJsonSchema } from "./contract-docs.ts";
+import { CONTRACTS } from "./contracts/index.ts";
 
 const docs = new URL("../docs/", import.meta.url);
 mkdirSync(new URL("schemas/", docs), { recursive: true });

@@ -1,0 +1,71 @@
+"""The M/M/c model of bench/simulator.ts in SimPy 3, for the events-per-second comparison.
+
+Usage: python3 bench/simpy_mmc.py ARRIVALS_PER_HOUR AHT_S AGENTS HORIZON_S SEED
+Prints one JSON line: arrivals, departures, model_events (arrivals + departures, the count our
+engines report for the same model), simpy_events (every event SimPy itself scheduled), wall_s.
+"""
+
+import json
+import random
+import sys
+import time
+
+import simpy
+
+
+def main() -> None:
+    arrivals_per_hour, aht_s, agents, horizon_s, seed = (
+        float(sys.argv[1]),
+        float(sys.argv[2]),
+        int(sys.argv[3]),
+        float(sys.argv[4]),
+        int(sys.argv[5]),
+    )
+    rng = random.Random(seed)
+    env = simpy.Environment()
+    staff = simpy.Resource(env, capacity=agents)
+    counts = {"arrivals": 0, "departures": 0}
+    arrival_rate = arrivals_per_hour / 3600.0
+    service_rate = 1.0 / aht_s
+
+    def case(env):
+        with staff.request() as request:
+            yield request
+            yield env.timeout(rng.expovariate(service_rate))
+        counts["departures"] += 1
+
+    def source(env):
+        while True:
+            yield env.timeout(rng.expovariate(arrival_rate))
+            counts["arrivals"] += 1
+            env.process(case(env))
+
+    env.process(source(env))
+    # Count SimPy's own events by wrapping its scheduler (after setup, so only the run is counted).
+    scheduled = {"n": 0}
+    schedule = env.schedule
+
+    def counting_schedule(event, priority=1, delay=0):
+        scheduled["n"] += 1
+        return schedule(event, priority, delay)
+
+    env.schedule = counting_schedule
+    started = time.perf_counter()
+    env.run(until=horizon_s)
+    wall_s = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "simpy_version": simpy.__version__,
+                "arrivals": counts["arrivals"],
+                "departures": counts["departures"],
+                "model_events": counts["arrivals"] + counts["departures"],
+                "simpy_events": scheduled["n"],
+                "wall_s": wall_s,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
