@@ -2,19 +2,43 @@
  * The one `Database` interface that types every table kysely sees: raw tables (derived from the zod
  * contracts, so they cannot drift) and each model's output (declared beside the model).
  */
+import type { Adjustment } from "../ingest/contracts/adjustments.ts";
+import type { Agent } from "../ingest/contracts/agents.ts";
+import type { CaseEvent } from "../ingest/contracts/case-events.ts";
 import type { Case } from "../ingest/contracts/cases.ts";
+import type { OrderEvent } from "../ingest/contracts/order-events.ts";
 import type { Order } from "../ingest/contracts/orders.ts";
+import type { QaReview } from "../ingest/contracts/qa-reviews.ts";
+import type { Shift } from "../ingest/contracts/shifts.ts";
 import type { QueueDay } from "./marts/queue_day.ts";
+import type { StgAdjustments } from "./staging/stg_adjustments.ts";
+import type { StgAgents } from "./staging/stg_agents.ts";
+import type { StgCaseEvents } from "./staging/stg_case_events.ts";
 import type { StgCases } from "./staging/stg_cases.ts";
+import type { StgOrderEvents } from "./staging/stg_order_events.ts";
 import type { StgOrders } from "./staging/stg_orders.ts";
+import type { StgQaReviews } from "./staging/stg_qa_reviews.ts";
+import type { StgShifts } from "./staging/stg_shifts.ts";
 
 /** A contract row as stored: every column present, empty ones null, plus the load that wrote it. */
 type Stored<T> = { [K in keyof T]-?: Exclude<T[K], undefined> } & { _load_id: number };
 
 export interface Database {
+  "raw.agents": Stored<Agent>;
   "raw.orders": Stored<Order>;
+  "raw.order_events": Stored<OrderEvent>;
   "raw.cases": Stored<Case>;
+  "raw.case_events": Stored<CaseEvent>;
+  "raw.qa_reviews": Stored<QaReview>;
+  "raw.adjustments": Stored<Adjustment>;
+  "raw.shifts": Stored<Shift>;
+  stg_agents: StgAgents;
   stg_orders: StgOrders;
+  stg_order_events: StgOrderEvents;
   stg_cases: StgCases;
+  stg_case_events: StgCaseEvents;
+  stg_qa_reviews: StgQaReviews;
+  stg_adjustments: StgAdjustments;
+  stg_shifts: StgShifts;
   queue_day: QueueDay;
 }

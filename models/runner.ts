@@ -3,6 +3,7 @@
  * compiled kysely query), then runs every model's data tests. The whole build is one transaction: a
  * failed model leaves the previous build in place.
  */
+import { ensureIngestSchema } from "../ingest/schema.ts";
 import { quoteIdent, type Warehouse } from "../ingest/warehouse.ts";
 import type { Database } from "./database.ts";
 import { kyselyFor } from "./kysely-duckdb.ts";
@@ -60,13 +61,11 @@ export function dependencyOrder(models: readonly Model[]): Model[] {
 }
 
 export async function buildModels(warehouse: Warehouse, options: BuildOptions = {}): Promise<BuildResult> {
-  for (const table of ["orders", "cases"]) {
-    if (!(await warehouse.tableExists("raw", table))) {
-      throw new Error(
-        `the warehouse ${warehouse.path} has no raw.${table} table: run \`orderops ingest\` first`,
-      );
-    }
+  if (!(await warehouse.tableExists("main", "load_log"))) {
+    throw new Error(`the warehouse ${warehouse.path} holds no loads: run \`orderops ingest\` first`);
   }
+  // Entities never loaded still get their (empty) raw tables, so every model builds.
+  await ensureIngestSchema(warehouse);
   const context: ModelContext = {
     db: kyselyFor<Database>(warehouse),
     reportingTimeZone: options.reportingTimeZone ?? DEFAULT_REPORTING_TIME_ZONE,
