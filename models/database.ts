@@ -10,6 +10,7 @@ import type { OrderEvent } from "../ingest/contracts/order-events.ts";
 import type { Order } from "../ingest/contracts/orders.ts";
 import type { QaReview } from "../ingest/contracts/qa-reviews.ts";
 import type { Shift } from "../ingest/contracts/shifts.ts";
+import type { IntCaseTimeline } from "./intermediate/int_case_timeline.ts";
 import type { QueueDay } from "./marts/queue_day.ts";
 import type { StgAdjustments } from "./staging/stg_adjustments.ts";
 import type { StgAgents } from "./staging/stg_agents.ts";
@@ -40,5 +41,6 @@ export interface Database {
   stg_qa_reviews: StgQaReviews;
   stg_adjustments: StgAdjustments;
   stg_shifts: StgShifts;
+  int_case_timeline: IntCaseTimeline;
   queue_day: QueueDay;
 }

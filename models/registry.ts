@@ -1,4 +1,5 @@
 /** Every model, in no particular order: the runner orders them by their dependencies. */
+import { intCaseTimeline } from "./intermediate/int_case_timeline.ts";
 import { queueDay } from "./marts/queue_day.ts";
 import type { Model } from "./model.ts";
 import { stgAdjustments } from "./staging/stg_adjustments.ts";
@@ -19,5 +20,6 @@ export const MODELS: readonly Model[] = [
   stgQaReviews,
   stgAdjustments,
   stgShifts,
+  intCaseTimeline,
   queueDay,
 ];
