@@ -1,6 +1,7 @@
 /** Errors the CLI reports as one line, with the exit code the architecture gives them. */
 import { IngestInputError } from "../ingest/load-file.ts";
 import { WarehouseInUseError, WarehouseOpenError } from "../ingest/warehouse.ts";
+import { PolicyError } from "../models/policy/load.ts";
 
 export const EXIT_OK = 0;
 /** A failed data test or a failed run. */
@@ -23,7 +24,8 @@ export function exitCodeFor(error: unknown): number {
   if (
     error instanceof IngestInputError ||
     error instanceof WarehouseInUseError ||
-    error instanceof WarehouseOpenError
+    error instanceof WarehouseOpenError ||
+    error instanceof PolicyError
   ) {
     return EXIT_USAGE;
   }

@@ -6,9 +6,12 @@
 import { Command, CommanderError } from "commander";
 import { buildCommand } from "./commands/build.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { erlangCommand } from "./commands/erlang.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { queryCommand } from "./commands/query.ts";
+import { simulateCommand } from "./commands/simulate.ts";
 import { siteCommand } from "./commands/site.ts";
+import { staffCommand } from "./commands/staff.ts";
 import { EXIT_USAGE, exitCodeFor } from "./errors.ts";
 
 /** Every command, in the order `--help` lists them. Each lives in its own file under commands/. */
@@ -17,6 +20,9 @@ const COMMANDS: readonly (() => Command)[] = [
   ingestCommand,
   buildCommand,
   queryCommand,
+  simulateCommand,
+  staffCommand,
+  erlangCommand,
   siteCommand,
 ];
 

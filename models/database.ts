@@ -10,8 +10,10 @@ import type { OrderEvent } from "../ingest/contracts/order-events.ts";
 import type { Order } from "../ingest/contracts/orders.ts";
 import type { QaReview } from "../ingest/contracts/qa-reviews.ts";
 import type { Shift } from "../ingest/contracts/shifts.ts";
+import type { CalendarCoverageTable, CalendarSpansTable } from "./calendar/business-spans.ts";
 import type { IntCaseTimeline } from "./intermediate/int_case_timeline.ts";
 import type { QueueDay } from "./marts/queue_day.ts";
+import type { PolicyTables } from "./policy/tables.ts";
 import type { StgAdjustments } from "./staging/stg_adjustments.ts";
 import type { StgAgents } from "./staging/stg_agents.ts";
 import type { StgCaseEvents } from "./staging/stg_case_events.ts";
@@ -24,7 +26,16 @@ import type { StgShifts } from "./staging/stg_shifts.ts";
 /** A contract row as stored: every column present, empty ones null, plus the load that wrote it. */
 type Stored<T> = { [K in keyof T]-?: Exclude<T[K], undefined> } & { _load_id: number };
 
-export interface Database {
+export interface BuildInfo {
+  as_of: Date;
+  policy_version: string;
+  reporting_time_zone: string;
+}
+
+export interface Database extends PolicyTables {
+  calendar_spans: CalendarSpansTable;
+  calendar_coverage: CalendarCoverageTable;
+  build_info: BuildInfo;
   "raw.agents": Stored<Agent>;
   "raw.orders": Stored<Order>;
   "raw.order_events": Stored<OrderEvent>;

@@ -5,12 +5,16 @@
 import type { Compilable, Kysely } from "kysely";
 import type { DataTest } from "./data-tests.ts";
 import type { Database } from "./database.ts";
+import type { Policy } from "./policy/schema.ts";
 
 export type Layer = "staging" | "intermediate" | "marts";
 
 export interface ModelContext {
   db: Kysely<Database>;
-  /** IANA zone in which a "day" is counted until per-queue calendars arrive with the policy. */
+  policy: Policy;
+  /** The data's "now": the latest instant the loaded data mentions (never the wall clock). */
+  asOf: Date;
+  /** IANA zone in which report days, weeks and months are counted (the policy's, unless overridden). */
   reportingTimeZone: string;
 }
 

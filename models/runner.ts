@@ -8,9 +8,9 @@ import { quoteIdent, type Warehouse } from "../ingest/warehouse.ts";
 import type { Database } from "./database.ts";
 import { kyselyFor } from "./kysely-duckdb.ts";
 import type { Model, ModelContext } from "./model.ts";
+import { type LoadedPolicy, loadPolicy } from "./policy/load.ts";
+import { materializePolicy } from "./policy/tables.ts";
 import { MODELS } from "./registry.ts";
-
-export const DEFAULT_REPORTING_TIME_ZONE = "UTC";
 
 export interface ModelBuildResult {
   model: string;
@@ -33,9 +33,44 @@ export interface BuildResult {
 }
 
 export interface BuildOptions {
+  /** The policy (default: the shipped policy.yaml). */
+  policy?: LoadedPolicy;
+  /** Overrides the policy's reporting time zone (tests). */
   reportingTimeZone?: string;
   models?: readonly Model[];
   onModel?: (result: ModelBuildResult, index: number, total: number) => void;
+}
+
+/**
+ * The data's own clock: "now" for every model is the latest instant the loaded data mentions, never the
+ * wall clock, so the same data always builds the same marts.
+ */
+async function dataBounds(warehouse: Warehouse): Promise<{ asOf: Date; firstAt: Date }> {
+  const row = await warehouse.one<{ as_of: Date | null; first_at: Date | null }>(`
+    SELECT max(latest) AS as_of, min(earliest) AS first_at FROM (
+      SELECT max(updated_at) AS latest, min(placed_at) AS earliest FROM raw.orders
+      UNION ALL SELECT max(occurred_at), min(occurred_at) FROM raw.order_events
+      UNION ALL SELECT max(updated_at), min(opened_at) FROM raw.cases
+      UNION ALL SELECT max(occurred_at), min(occurred_at) FROM raw.case_events
+      UNION ALL SELECT max(reviewed_at), NULL FROM raw.qa_reviews
+      UNION ALL SELECT max(greatest(requested_at, approved_at, executed_at)), min(requested_at) FROM raw.adjustments)`);
+  if (!row?.as_of || !row.first_at)
+    throw new Error(
+      `the warehouse ${warehouse.path} holds no orders or cases yet: run \`orderops ingest\` first`,
+    );
+  return { asOf: row.as_of, firstAt: row.first_at };
+}
+
+/**
+ * Business calendars are expanded from a week before the first record to well after the data's as-of
+ * time, so that every due date (which can fall after the last record) lies inside the coverage.
+ */
+export const CALENDAR_MARGIN_AFTER_DAYS = 180;
+
+function coverageRange(firstAt: Date, asOf: Date): { from: string; to: string } {
+  const day = (d: Date, offsetDays: number) =>
+    new Date(d.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+  return { from: day(firstAt, -7), to: day(asOf, CALENDAR_MARGIN_AFTER_DAYS) };
 }
 
 /** Models ordered so that each comes after the models it reads; a cycle or unknown name is an error. */
@@ -66,12 +101,22 @@ export async function buildModels(warehouse: Warehouse, options: BuildOptions = 
   }
   // Entities never loaded still get their (empty) raw tables, so every model builds.
   await ensureIngestSchema(warehouse);
+  const loaded = options.policy ?? (await loadPolicy());
+  const { asOf, firstAt } = await dataBounds(warehouse);
   const context: ModelContext = {
     db: kyselyFor<Database>(warehouse),
-    reportingTimeZone: options.reportingTimeZone ?? DEFAULT_REPORTING_TIME_ZONE,
+    policy: loaded.policy,
+    asOf,
+    reportingTimeZone: options.reportingTimeZone ?? loaded.policy.reporting.time_zone,
   };
   const ordered = dependencyOrder(options.models ?? MODELS);
   return warehouse.transaction(async () => {
+    await materializePolicy(warehouse, loaded, coverageRange(firstAt, asOf));
+    await warehouse.run(
+      `CREATE OR REPLACE TABLE build_info AS SELECT CAST($1 AS TIMESTAMPTZ) AS as_of, CAST($2 AS VARCHAR) AS policy_version,
+         CAST($3 AS VARCHAR) AS reporting_time_zone`,
+      [asOf.toISOString(), loaded.version.label, context.reportingTimeZone],
+    );
     const models: ModelBuildResult[] = [];
     for (const [index, model] of ordered.entries()) {
       const started = performance.now();

@@ -3,19 +3,27 @@ import { withWarehouse } from "../../ingest/warehouse.ts";
 import type { BuildResult } from "../../models/runner.ts";
 import { buildModels } from "../../models/runner.ts";
 import { EXIT_FAILED, EXIT_OK } from "../errors.ts";
-import { dbOption } from "../options.ts";
+import { dbOption, policyOption, resolvePolicy } from "../options.ts";
 import { formatTable, jsonReplacer } from "../output.ts";
 
 export interface BuildCommandOptions {
   db: string;
+  policy?: string;
   json?: boolean;
 }
 
-export async function buildWithProgress(db: string, quiet: boolean): Promise<BuildResult> {
+export async function buildWithProgress(
+  db: string,
+  policyFile: string | undefined,
+  quiet: boolean,
+): Promise<BuildResult> {
+  // The policy is read (and its errors reported) before the warehouse is opened.
+  const policy = await resolvePolicy(policyFile);
   return withWarehouse(
     db,
     (warehouse) =>
       buildModels(warehouse, {
+        policy,
         onModel: (r, index, total) => {
           if (!quiet)
             process.stderr.write(
@@ -37,7 +45,7 @@ export function describeFailures(result: BuildResult): string {
 }
 
 export async function runBuild(options: BuildCommandOptions): Promise<number> {
-  const result = await buildWithProgress(options.db, Boolean(options.json));
+  const result = await buildWithProgress(options.db, options.policy, Boolean(options.json));
   const passed = result.tests.length - result.failedTests.length;
   if (options.json) {
     process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
@@ -56,6 +64,7 @@ export function buildCommand(): Command {
       "Run every model (staging → intermediate → marts) and its data tests. Exits 1 when a data test fails.",
     )
     .addOption(dbOption())
+    .addOption(policyOption())
     .option("--json", "print the build summary as JSON")
     .action(async (options) => {
       process.exitCode = await runBuild(options);

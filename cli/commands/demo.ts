@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { withWarehouse } from "../../ingest/warehouse.ts";
 import { DEFAULT_DEMO_DROP, generateDemoDrop } from "../../simulator/demo-drop.ts";
 import { CliError } from "../errors.ts";
-import { dbOption, parseInteger, parsePositive } from "../options.ts";
+import { dbOption, parseInteger, parsePositive, resolvePolicy } from "../options.ts";
 import { note, seconds, step } from "../progress.ts";
 import { buildWithProgress, describeFailures } from "./build.ts";
 import { ingestWithSummary } from "./ingest.ts";
@@ -60,7 +60,10 @@ export async function runDemo(options: DemoCommandOptions): Promise<void> {
   step(2, total, `ingesting into ${options.db}`);
   t = performance.now();
   await resetDemoWarehouse(options.db, options.data);
-  const loads = await ingestWithSummary(options.db, [options.data], { quiet: true });
+  const loads = await ingestWithSummary(options.db, [options.data], {
+    quiet: true,
+    policy: await resolvePolicy(undefined),
+  });
   for (const r of loads) {
     note(
       `${r.file}: read ${r.rowsRead}, loaded ${r.rowsLoaded}, quarantined ${r.rowsQuarantined}, duplicates ${r.rowsDuplicate}`,
@@ -70,7 +73,7 @@ export async function runDemo(options: DemoCommandOptions): Promise<void> {
 
   step(3, total, "building models and running data tests");
   t = performance.now();
-  const build = await buildWithProgress(options.db, true);
+  const build = await buildWithProgress(options.db, undefined, true);
   note(
     `${build.models.length} models, ${build.tests.length - build.failedTests.length}/${build.tests.length} data tests passed in ${seconds(performance.now() - t)}`,
   );

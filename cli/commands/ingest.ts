@@ -1,12 +1,13 @@
 import { Command } from "commander";
 import { ENTITY_NAMES, type EntityName, isEntityName } from "../../ingest/contracts/index.ts";
 import { DEFAULT_LOAD_OPTIONS, ingestPaths } from "../../ingest/ingest.ts";
-import type { FileLoadResult } from "../../ingest/load-file.ts";
+import type { FileLoadResult, LoadFileOptions } from "../../ingest/load-file.ts";
 import { loadMapping, type Mapping } from "../../ingest/mapping.ts";
 import { isIanaTimeZone } from "../../ingest/time-zone.ts";
 import { withWarehouse } from "../../ingest/warehouse.ts";
+import type { LoadedPolicy } from "../../models/policy/load.ts";
 import { CliError, EXIT_OK } from "../errors.ts";
-import { dbOption } from "../options.ts";
+import { dbOption, policyOption, resolvePolicy } from "../options.ts";
 import { formatTable } from "../output.ts";
 
 export interface IngestCommandOptions {
@@ -14,6 +15,7 @@ export interface IngestCommandOptions {
   entity?: string;
   mapping?: string;
   timeZone?: string;
+  policy?: string;
   json?: boolean;
 }
 
@@ -31,17 +33,27 @@ export function summaryRow(r: FileLoadResult) {
   };
 }
 
+/** The policy's rule for personal data (hash with its salt, drop, or keep) as load options. */
+export function personalDataOptions(loaded: LoadedPolicy): LoadFileOptions {
+  const rule = loaded.policy.personal_data;
+  return rule.mode === "hash"
+    ? { personalData: "hash", personalSalt: rule.salt }
+    : { personalData: rule.mode, personalSalt: DEFAULT_LOAD_OPTIONS.personalSalt };
+}
+
 export interface IngestRun {
   entity?: EntityName;
   mapping?: Mapping;
   timeZone?: string;
+  /** Decides how personal data is stored; without it, personal data is hashed with the default salt. */
+  policy?: LoadedPolicy;
   quiet: boolean;
 }
 
 export async function ingestWithSummary(db: string, paths: readonly string[], run: IngestRun) {
   return withWarehouse(db, (warehouse) =>
     ingestPaths(warehouse, paths, {
-      ...DEFAULT_LOAD_OPTIONS,
+      ...(run.policy ? personalDataOptions(run.policy) : DEFAULT_LOAD_OPTIONS),
       ...(run.entity ? { entity: run.entity } : {}),
       ...(run.mapping ? { mapping: run.mapping } : {}),
       ...(run.timeZone ? { timeZone: run.timeZone } : {}),
@@ -63,10 +75,12 @@ export async function runIngest(paths: string[], options: IngestCommandOptions):
     throw new CliError(`--time-zone ${options.timeZone}: not an IANA time zone (e.g. Europe/Berlin)`);
   }
   const mapping = options.mapping ? await loadMapping(options.mapping) : undefined;
+  const policy = await resolvePolicy(options.policy);
   const results = await ingestWithSummary(options.db, paths, {
     ...(options.entity ? { entity: options.entity as EntityName } : {}),
     ...(mapping ? { mapping } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    policy,
     quiet: Boolean(options.json),
   });
   const totals = results.reduce(
@@ -123,6 +137,7 @@ export function ingestCommand(): Command {
       "--time-zone <zone>",
       "IANA zone in which timestamps without an offset are read (else they are quarantined)",
     )
+    .addOption(policyOption())
     .option("--json", "print the per-file summary as JSON")
     .action(async (paths: string[], options) => {
       process.exitCode = await runIngest(paths, options);

@@ -25,20 +25,43 @@ async function inWarehouse<T>(db: string, fn: (w: Warehouse) => Promise<T>): Pro
 describe("orderops ingest", () => {
   test("--json gives the per-file accounting and totals", async () => {
     const file = join(dir, "orders.csv");
-    writeFileSync(file, `${ORDERS}\nSO-1,2026-03-01T09:00:00Z,web,10,USD,placed,2026-03-01T09:00:00Z\nSO-2,yesterday,web,10,USD,placed,2026-03-01T09:00:00Z\n`);
+    writeFileSync(
+      file,
+      `${ORDERS}\nSO-1,2026-03-01T09:00:00Z,web,10,USD,placed,2026-03-01T09:00:00Z\nSO-2,yesterday,web,10,USD,placed,2026-03-01T09:00:00Z\n`,
+    );
     const result = await orderops(["ingest", file, "--db", "json.duckdb", "--json"], { cwd: dir });
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(summary.totals).toEqual({ read: 2, loaded: 1, quarantined: 1, duplicates: 0, pending: 0, released: 0 });
-    expect(summary.files[0]).toMatchObject({ entity: "orders", format: "csv", status: "loaded", rowsRead: 2 });
+    expect(summary.totals).toEqual({
+      read: 2,
+      loaded: 1,
+      quarantined: 1,
+      duplicates: 0,
+      pending: 0,
+      released: 0,
+    });
+    expect(summary.files[0]).toMatchObject({
+      entity: "orders",
+      format: "csv",
+      status: "loaded",
+      rowsRead: 2,
+    });
   });
 
   test.for([
     ["a missing file", ["ingest", "nope.csv"], /^orderops: nope\.csv: no such file or folder$/],
     ["an unknown entity", ["ingest", "widgets.csv"], /widgets\.csv: unknown entity "widgets"/],
     ["an unknown --entity", ["ingest", "x.csv", "--entity", "widgets"], /--entity widgets: unknown entity/],
-    ["a bad --time-zone", ["ingest", "x.csv", "--time-zone", "Mars/Base"], /--time-zone Mars\/Base: not an IANA time zone/],
-    ["a missing mapping", ["ingest", "x.csv", "--mapping", "none.yaml"], /none\.yaml: cannot read the mapping file/],
+    [
+      "a bad --time-zone",
+      ["ingest", "x.csv", "--time-zone", "Mars/Base"],
+      /--time-zone Mars\/Base: not an IANA time zone/,
+    ],
+    [
+      "a missing mapping",
+      ["ingest", "x.csv", "--mapping", "none.yaml"],
+      /none\.yaml: cannot read the mapping file/,
+    ],
   ] as const)("%s is bad usage: exit 2 with a one-line reason", async ([, args, message]) => {
     writeFileSync(join(dir, "widgets.csv"), "a\n1\n");
     writeFileSync(join(dir, "x.csv"), "a\n1\n");
@@ -56,9 +79,13 @@ describe("orderops ingest", () => {
     writeFileSync(join(dir, "good", "cases.csv"), "case_id,queue\nC1,payment_hold\n");
     const result = await orderops(["ingest", join(dir, "good"), "--db", "untouched.duckdb"], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("cases.csv: header is missing required columns work_type, category, opened_at, status, updated_at of cases");
+    expect(result.stderr).toContain(
+      "cases.csv: header is missing required columns work_type, category, opened_at, status, updated_at of cases",
+    );
     // Even the valid orders file was not loaded: every file is checked before anything is written.
-    expect(await inWarehouse(join(dir, "untouched.duckdb"), (w) => w.tableExists("main", "load_log"))).toBe(false);
+    expect(await inWarehouse(join(dir, "untouched.duckdb"), (w) => w.tableExists("main", "load_log"))).toBe(
+      false,
+    );
   });
 
   test("a second writer gets a clear 'in use' error", async () => {
@@ -68,7 +95,9 @@ describe("orderops ingest", () => {
       const file = join(dir, "orders.csv");
       const result = await orderops(["ingest", file, "--db", db], { cwd: dir });
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^orderops: warehouse .*busy\.duckdb is in use by another process \(PID \d+\); wait for it to finish or pass --db FILE\n$/);
+      expect(result.stderr).toMatch(
+        /^orderops: warehouse .*busy\.duckdb is in use by another process \(PID \d+\); wait for it to finish or pass --db FILE\n$/,
+      );
     } finally {
       holder.close();
     }
@@ -86,7 +115,10 @@ describe("orderops ingest", () => {
     );
     gen.close();
     const db = join(dir, "killed.duckdb");
-    const child = spawn(process.execPath, [ORDEROPS_BIN, "ingest", big, "--db", db], { cwd: dir, env: { ...process.env, TZ: "UTC" } });
+    const child = spawn(process.execPath, [ORDEROPS_BIN, "ingest", big, "--db", db], {
+      cwd: dir,
+      env: { ...process.env, TZ: "UTC" },
+    });
     await new Promise<void>((resolve) => {
       child.stderr.on("data", (d: Buffer) => {
         // The file's transaction has begun once the load announces it; give it a moment to write.
@@ -97,7 +129,9 @@ describe("orderops ingest", () => {
     await new Promise((resolve) => child.on("close", resolve));
 
     const after = await inWarehouse(db, async (w) => ({
-      loads: (await w.tableExists("main", "load_log")) ? (await w.one<{ n: number }>("select count(*) as n from load_log"))?.n : 0,
+      loads: (await w.tableExists("main", "load_log"))
+        ? (await w.one<{ n: number }>("select count(*) as n from load_log"))?.n
+        : 0,
       pending: (await w.tableExists("pending", "case_events"))
         ? (await w.one<{ n: number }>("select count(*) as n from pending.case_events"))?.n
         : 0,

@@ -10,7 +10,13 @@ beforeEach(async () => {
 });
 afterEach(() => warehouse.close());
 
-async function givenCase(id: string, queue: string, opened: string, status: string, resolved: string | null = null) {
+async function givenCase(
+  id: string,
+  queue: string,
+  opened: string,
+  status: string,
+  resolved: string | null = null,
+) {
   await warehouse.run(
     `INSERT INTO raw.cases (case_id, queue, work_type, category, opened_at, resolved_at, closed_at, status, updated_at, _load_id)
      VALUES ($1, $2, 'exception', 'other', $3::TIMESTAMPTZ, $4::TIMESTAMPTZ, $4::TIMESTAMPTZ, $5, $3::TIMESTAMPTZ, 1)`,
@@ -19,7 +25,9 @@ async function givenCase(id: string, queue: string, opened: string, status: stri
 }
 
 /** [event_id, case_id, occurred_at, event_type, to_queue, dependency, from_queue] */
-async function givenEvents(rows: [string, string, string, string, string | null, string | null, string | null][]) {
+async function givenEvents(
+  rows: [string, string, string, string, string | null, string | null, string | null][],
+) {
   for (const [id, caseId, at, type, to, dependency, from] of rows) {
     await warehouse.run(
       `INSERT INTO raw.case_events (event_id, case_id, occurred_at, event_type, to_queue, dependency, from_queue, _load_id)
@@ -54,16 +62,116 @@ describe("int_case_timeline", () => {
     const result = await buildModels(warehouse);
     expect(result.failedTests).toEqual([]);
     expect(await timeline("C1")).toEqual([
-      { cycle: 1, span_seq: 1, start: "09:00", end: "09:00", queue: "payment_hold", state: "open", dependency: null, started_by: "opened", anomaly: null },
-      { cycle: 1, span_seq: 2, start: "09:00", end: "09:00", queue: "payment_hold", state: "open", dependency: null, started_by: "created", anomaly: null },
-      { cycle: 1, span_seq: 3, start: "09:00", end: "10:00", queue: "payment_hold", state: "open", dependency: null, started_by: "assigned", anomaly: null },
-      { cycle: 1, span_seq: 4, start: "10:00", end: "11:00", queue: "refund_validation", state: "open", dependency: null, started_by: "transferred", anomaly: null },
-      { cycle: 1, span_seq: 5, start: "11:00", end: "13:00", queue: "refund_validation", state: "pending", dependency: "customer", started_by: "pending_dependency", anomaly: null },
-      { cycle: 1, span_seq: 6, start: "13:00", end: "14:00", queue: "refund_validation", state: "open", dependency: null, started_by: "dependency_returned", anomaly: null },
-      { cycle: 1, span_seq: 7, start: "14:00", end: "15:00", queue: "refund_validation", state: "resolved", dependency: null, started_by: "resolved", anomaly: null },
-      { cycle: 2, span_seq: 8, start: "15:00", end: "16:00", queue: "refund_validation", state: "open", dependency: null, started_by: "reopened", anomaly: null },
-      { cycle: 2, span_seq: 9, start: "16:00", end: "16:30", queue: "refund_validation", state: "resolved", dependency: null, started_by: "resolved", anomaly: null },
-      { cycle: 2, span_seq: 10, start: "16:30", end: null, queue: "refund_validation", state: "closed", dependency: null, started_by: "closed", anomaly: null },
+      {
+        cycle: 1,
+        span_seq: 1,
+        start: "09:00",
+        end: "09:00",
+        queue: "payment_hold",
+        state: "open",
+        dependency: null,
+        started_by: "opened",
+        anomaly: null,
+      },
+      {
+        cycle: 1,
+        span_seq: 2,
+        start: "09:00",
+        end: "09:00",
+        queue: "payment_hold",
+        state: "open",
+        dependency: null,
+        started_by: "created",
+        anomaly: null,
+      },
+      {
+        cycle: 1,
+        span_seq: 3,
+        start: "09:00",
+        end: "10:00",
+        queue: "payment_hold",
+        state: "open",
+        dependency: null,
+        started_by: "assigned",
+        anomaly: null,
+      },
+      {
+        cycle: 1,
+        span_seq: 4,
+        start: "10:00",
+        end: "11:00",
+        queue: "refund_validation",
+        state: "open",
+        dependency: null,
+        started_by: "transferred",
+        anomaly: null,
+      },
+      {
+        cycle: 1,
+        span_seq: 5,
+        start: "11:00",
+        end: "13:00",
+        queue: "refund_validation",
+        state: "pending",
+        dependency: "customer",
+        started_by: "pending_dependency",
+        anomaly: null,
+      },
+      {
+        cycle: 1,
+        span_seq: 6,
+        start: "13:00",
+        end: "14:00",
+        queue: "refund_validation",
+        state: "open",
+        dependency: null,
+        started_by: "dependency_returned",
+        anomaly: null,
+      },
+      {
+        cycle: 1,
+        span_seq: 7,
+        start: "14:00",
+        end: "15:00",
+        queue: "refund_validation",
+        state: "resolved",
+        dependency: null,
+        started_by: "resolved",
+        anomaly: null,
+      },
+      {
+        cycle: 2,
+        span_seq: 8,
+        start: "15:00",
+        end: "16:00",
+        queue: "refund_validation",
+        state: "open",
+        dependency: null,
+        started_by: "reopened",
+        anomaly: null,
+      },
+      {
+        cycle: 2,
+        span_seq: 9,
+        start: "16:00",
+        end: "16:30",
+        queue: "refund_validation",
+        state: "resolved",
+        dependency: null,
+        started_by: "resolved",
+        anomaly: null,
+      },
+      {
+        cycle: 2,
+        span_seq: 10,
+        start: "16:30",
+        end: null,
+        queue: "refund_validation",
+        state: "closed",
+        dependency: null,
+        started_by: "closed",
+        anomaly: null,
+      },
     ]);
   });
 
@@ -76,8 +184,28 @@ describe("int_case_timeline", () => {
     const result = await buildModels(warehouse);
     expect(result.failedTests).toEqual([]);
     expect(await timeline("C2")).toEqual([
-      { cycle: 1, span_seq: 1, start: "09:00", end: "12:00", queue: "payment_hold", state: "open", dependency: null, started_by: "opened", anomaly: null },
-      { cycle: 1, span_seq: 2, start: "12:00", end: null, queue: "payment_hold", state: "resolved", dependency: null, started_by: "resolved", anomaly: "resolution taken from the case snapshot" },
+      {
+        cycle: 1,
+        span_seq: 1,
+        start: "09:00",
+        end: "12:00",
+        queue: "payment_hold",
+        state: "open",
+        dependency: null,
+        started_by: "opened",
+        anomaly: null,
+      },
+      {
+        cycle: 1,
+        span_seq: 2,
+        start: "12:00",
+        end: null,
+        queue: "payment_hold",
+        state: "resolved",
+        dependency: null,
+        started_by: "resolved",
+        anomaly: "resolution taken from the case snapshot",
+      },
     ]);
     expect((await timeline("C3")).map((s) => [s.start, s.started_by, s.state, s.anomaly])).toEqual([
       ["09:00", "opened", "open", null],

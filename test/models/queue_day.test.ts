@@ -4,6 +4,7 @@ import { Warehouse } from "../../ingest/warehouse.ts";
 import type { Database } from "../../models/database.ts";
 import { coldKysely } from "../../models/kysely-duckdb.ts";
 import { queueDay } from "../../models/marts/queue_day.ts";
+import { loadPolicy } from "../../models/policy/load.ts";
 import { MODELS } from "../../models/registry.ts";
 import { buildModels, dependencyOrder } from "../../models/runner.ts";
 
@@ -26,9 +27,15 @@ async function givenCases(rows: [string, string, string, string, string | null][
 }
 
 describe("queue_day", () => {
-  test("compiles cold, with no database, to one statement with bound parameters", () => {
+  test("compiles cold, with no database, to one statement with bound parameters", async () => {
+    const { policy } = await loadPolicy();
     const compiled = queueDay
-      .build({ db: coldKysely<Database>(), reportingTimeZone: "America/New_York" })
+      .build({
+        db: coldKysely<Database>(),
+        policy,
+        asOf: new Date("2026-03-05T00:00:00Z"),
+        reportingTimeZone: "America/New_York",
+      })
       .compile();
     expect(compiled.sql).toMatch(/^with "case_days" as/);
     expect(compiled.parameters).toContain("America/New_York");
@@ -43,7 +50,7 @@ describe("queue_day", () => {
       ["D", "payment_hold", "2026-03-03T12:00:00Z", "open", null], // still open
       ["E", "shipment_exception", "2026-03-04T08:00:00Z", "resolved", "2026-03-04T08:30:00Z"],
     ]);
-    const result = await buildModels(warehouse);
+    const result = await buildModels(warehouse, { reportingTimeZone: "UTC" });
     expect(result.failedTests).toEqual([]);
     const rows = await warehouse.all(
       "select queue, day, open_start, receipts, completions, cancellations, carryover, recovered, recovery_rate from queue_day order by queue, day",
@@ -129,7 +136,7 @@ describe("queue_day", () => {
 
   test("a broken invariant fails the build's data tests, naming the model and test", async () => {
     await givenCases([["A", "payment_hold", "2026-03-02T09:00:00Z", "open", null]]);
-    await buildModels(warehouse);
+    await buildModels(warehouse, { reportingTimeZone: "UTC" });
     await warehouse.run("UPDATE queue_day SET carryover = carryover + 1");
     const { runDataTests } = await import("../../models/runner.ts");
     const failed = (await runDataTests(warehouse, [queueDay])).filter((t) => t.failures > 0);
