@@ -21,6 +21,15 @@ export function parsePositive(name: string) {
   };
 }
 
+export function parseShare(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > 1)
+      throw new InvalidArgumentError(`${name} must be between 0 and 1, got "${value}"`);
+    return n;
+  };
+}
+
 export const dbOption = () =>
   new Option("--db <file>", "the warehouse: a DuckDB file, created when missing").default(DEFAULT_WAREHOUSE);
 

@@ -52,7 +52,8 @@ export async function planFiles(
       throw new IngestInputError(path, "no such file or folder");
     }
     if (info.isDirectory()) {
-      const names = (await readdir(path)).filter((n) => !n.startsWith(".")).sort();
+      // Names starting with "." or "_" are not exports (manifests, notes), so a folder scan passes them over.
+      const names = (await readdir(path)).filter((n) => !n.startsWith(".") && !n.startsWith("_")).sort();
       for (const name of names) {
         if (parseExportName(name)) files.push(join(path, name));
       }

@@ -35,7 +35,7 @@ export interface CheckContext {
 
 /** A list field's text as a list: `a|b`, `a; b`, `a,b` or a JSON array `["a","b"]`. */
 export function listValue(v: string): string {
-  return `list_filter(list_transform(regexp_split_to_array(trim(${v}, '[] '), 's*[|;,]s*'), x -> trim(x, '" ')), x -> x <> '')`;
+  return `list_filter(list_transform(regexp_split_to_array(trim(${v}, '[] '), ' *[|;,] *'), x -> trim(x, '" ')), x -> x <> '')`;
 }
 
 /** SQL yielding the problem with one field's value, or NULL. */

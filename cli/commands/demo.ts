@@ -1,10 +1,12 @@
 import { existsSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { withWarehouse } from "../../ingest/warehouse.ts";
-import { DEFAULT_DEMO_DROP, generateDemoDrop } from "../../simulator/demo-drop.ts";
+import type { ExportFileFormat } from "../../simulator/export-writer.ts";
+import { loadOperationConfig, type OperationConfig } from "../../simulator/operation/config.ts";
+import { generateOperation } from "../../simulator/operation/generate.ts";
 import { CliError } from "../errors.ts";
-import { dbOption, parseInteger, parsePositive, resolvePolicy } from "../options.ts";
+import { dbOption, parseInteger, parsePositive, parseShare, resolvePolicy } from "../options.ts";
 import { note, seconds, step } from "../progress.ts";
 import { buildWithProgress, describeFailures } from "./build.ts";
 import { ingestWithSummary } from "./ingest.ts";
@@ -14,6 +16,10 @@ export interface DemoCommandOptions {
   db: string;
   seed: number;
   scale: number;
+  weeks?: number;
+  format: ExportFileFormat;
+  defects: number;
+  operation?: string;
   data: string;
   out: string;
 }
@@ -42,31 +48,48 @@ async function resetDemoWarehouse(db: string, dataDir: string): Promise<void> {
 export async function runDemo(options: DemoCommandOptions): Promise<void> {
   const started = performance.now();
   const total = 4;
+  const policy = await resolvePolicy(undefined);
+  let config: OperationConfig;
+  try {
+    config = await loadOperationConfig(options.operation);
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+  const weeks = options.weeks ?? config.weeks;
   step(
     1,
     total,
-    `simulating the demo operation (seed ${options.seed}, scale ${options.scale}) into ${options.data}/`,
+    `simulating ${weeks} weeks of the demo operation (seed ${options.seed}, scale ${options.scale}) into ${options.data}/`,
   );
   let t = performance.now();
-  const drop = await generateDemoDrop({
-    ...DEFAULT_DEMO_DROP,
+  rmSync(options.data, { recursive: true, force: true });
+  const drop = await generateOperation({
     outDir: options.data,
+    config,
+    policy,
     seed: options.seed,
     scale: options.scale,
+    weeks,
+    format: options.format,
+    defectRate: options.defects,
+    onProgress: (message) => note(message),
   });
   for (const file of drop.files) note(`${file.path}: ${file.rows.toLocaleString("en-US")} rows`);
+  if (options.defects > 0) {
+    const injected = Object.values(drop.injectedDefects).reduce((a, b) => a + (b ?? 0), 0);
+    note(
+      `${injected.toLocaleString("en-US")} rows damaged on purpose (${options.data}/expected-quarantine.json)`,
+    );
+  }
   note(`done in ${seconds(performance.now() - t)}`);
 
   step(2, total, `ingesting into ${options.db}`);
   t = performance.now();
   await resetDemoWarehouse(options.db, options.data);
-  const loads = await ingestWithSummary(options.db, [options.data], {
-    quiet: true,
-    policy: await resolvePolicy(undefined),
-  });
+  const loads = await ingestWithSummary(options.db, [options.data], { quiet: true, policy });
   for (const r of loads) {
     note(
-      `${r.file}: read ${r.rowsRead}, loaded ${r.rowsLoaded}, quarantined ${r.rowsQuarantined}, duplicates ${r.rowsDuplicate}`,
+      `${r.entity}: read ${r.rowsRead}, loaded ${r.rowsLoaded}, quarantined ${r.rowsQuarantined}, duplicates ${r.rowsDuplicate}, pending ${r.rowsPending}`,
     );
   }
   note(`done in ${seconds(performance.now() - t)}`);
@@ -91,21 +114,37 @@ export async function runDemo(options: DemoCommandOptions): Promise<void> {
 export function demoCommand(): Command {
   return new Command("demo")
     .description(
-      "Simulate a demo operation, ingest its exports, build the models and the site, all with no configuration.\n" +
-        "Writes the export drop to --data, the warehouse to --db and the site to --out.",
+      "Simulate a demo operation (a year of a US retailer's order operations by default), ingest its exports,\n" +
+        "build the models and the site, all with no configuration. Writes the export drop to --data, the\n" +
+        "warehouse to --db and the site to --out. The same seed gives the same data, byte for byte.",
     )
     .addOption(dbOption())
-    .option(
-      "--seed <n>",
-      "random seed: the same seed gives the same data, byte for byte",
-      parseInteger("--seed"),
-      42,
-    )
+    .option("--seed <n>", "random seed", parseInteger("--seed"), 42)
     .option(
       "--scale <s>",
-      "multiplies the order volume (1 = about 150 orders a day for 4 weeks)",
+      "multiplies order volume and headcount together (1 = about 400 orders a day)",
       parsePositive("--scale"),
       1,
+    )
+    .option(
+      "--weeks <n>",
+      "simulate fewer (or more) weeks than the operation file says (1 = a smoke run)",
+      parseInteger("--weeks"),
+    )
+    .addOption(
+      new Option("--format <format>", "export file format")
+        .choices(["csv", "ndjson", "parquet"])
+        .default("csv"),
+    )
+    .option(
+      "--defects <rate>",
+      "share of rows to damage on purpose, to watch the quarantine catch them",
+      parseShare("--defects"),
+      0,
+    )
+    .option(
+      "--operation <file>",
+      "the operation to simulate (YAML; default simulator/operations/default.yaml)",
     )
     .option("--data <dir>", "where the generated export drop is written", "demo-data")
     .option("--out <dir>", "where the site is built", "dist")
