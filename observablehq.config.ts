@@ -8,7 +8,8 @@ export default {
   root: "reports/src",
   output: process.env.ORDEROPS_SITE_OUT ?? "dist",
   title: "orderops",
-  theme: ["air", "near-midnight"],
+  // style.css imports the air (light) and near-midnight (dark) themes by the reader's colour scheme.
+  style: "style.css",
   globalStylesheets: [],
   search: false,
   linkify: false,
