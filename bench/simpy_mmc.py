@@ -41,18 +41,13 @@ def main() -> None:
             env.process(case(env))
 
     env.process(source(env))
-    # Count SimPy's own events by wrapping its scheduler (after setup, so only the run is counted).
-    scheduled = {"n": 0}
-    schedule = env.schedule
-
-    def counting_schedule(event, priority=1, delay=0):
-        scheduled["n"] += 1
-        return schedule(event, priority, delay)
-
-    env.schedule = counting_schedule
+    # SimPy numbers every event it schedules from one counter (Environment._eid); reading the next
+    # number after the run counts them without slowing the run down.
+    first_id = next(env._eid)
     started = time.perf_counter()
     env.run(until=horizon_s)
     wall_s = time.perf_counter() - started
+    scheduled = next(env._eid) - first_id - 1
     print(
         json.dumps(
             {
@@ -60,7 +55,7 @@ def main() -> None:
                 "arrivals": counts["arrivals"],
                 "departures": counts["departures"],
                 "model_events": counts["arrivals"] + counts["departures"],
-                "simpy_events": scheduled["n"],
+                "simpy_events": scheduled,
                 "wall_s": wall_s,
             }
         )
