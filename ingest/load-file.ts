@@ -337,26 +337,32 @@ function checkedSql(
   options: LoadFileOptions,
   context: CheckContext,
 ): string {
-  const value = (c: ColumnSpec) => sourceValue(c, source.columns.has(c.name), options);
-  const typed = contract.columns.map((c) => {
-    const expression = typedExpression(c, value(c));
-    return `${c.personal ? personalValue(expression, options) : expression} AS ${quoteIdent(c.name)}`;
+  // Each value as text (_v_) and cast (_t_) once, in an inner query; the checks and the stored value
+  // then read those columns instead of casting again per check.
+  const v = (c: ColumnSpec) => quoteIdent(`_v_${c.name}`);
+  const t = (c: ColumnSpec) => quoteIdent(`_t_${c.name}`);
+  const inner = contract.columns.map((c) => {
+    const value = sourceValue(c, source.columns.has(c.name), options);
+    return `${value} AS ${v(c)}, ${typedExpression(c, value)} AS ${t(c)}`;
   });
+  const typed = contract.columns.map(
+    (c) => `${c.personal ? personalValue(t(c), options) : t(c)} AS ${quoteIdent(c.name)}`,
+  );
   const problems = contract.columns.map(
-    (c) => `{'field': ${quoteLiteral(c.name)}, 'reason': ${problemExpression(c, value(c), context)}}`,
+    (c) => `{'field': ${quoteLiteral(c.name)}, 'reason': ${problemExpression(c, v(c), context, t(c))}}`,
   );
   const ordering = orderingProblems(contract).map(
     (o) => `{'field': ${quoteLiteral(o.field)}, 'reason': ${o.sql}}`,
   );
-  const inner = `SELECT l._record, ${typed.join(", ")},
+  const middle = `SELECT _record, ${typed.join(", ")},
       list_filter([${problems.join(", ")}], p -> p.reason IS NOT NULL) AS _field_problems
-    FROM ${source.rows} l`;
+    FROM (SELECT l._record, ${inner.join(", ")} FROM ${source.rows} l)`;
   const orderingList =
     ordering.length > 0 ? `list_filter([${ordering.join(", ")}], p -> p.reason IS NOT NULL)` : "[]";
   // Ordering rules compare typed values, so they only apply where the fields themselves were valid.
   return `SELECT t.*, CASE WHEN len(t._field_problems) > 0 THEN t._field_problems
                       ELSE ${orderingList} END AS _problems
-    FROM (${inner}) t`;
+    FROM (${middle}) t`;
 }
 
 /**

@@ -38,8 +38,17 @@ export function listValue(v: string): string {
   return `list_filter(list_transform(regexp_split_to_array(trim(${v}, '[] '), ' *[|;,] *'), x -> trim(x, '" ')), x -> x <> '')`;
 }
 
-/** SQL yielding the problem with one field's value, or NULL. */
-export function problemExpression(column: ColumnSpec, v: string, context: CheckContext): string {
+/**
+ * SQL yielding the problem with one field's value, or NULL. `v` is the value as text; `typed`, when
+ * given, is the same value already cast (a column computed once), so the checks do not cast again.
+ */
+export function problemExpression(
+  column: ColumnSpec,
+  v: string,
+  context: CheckContext,
+  typed?: string,
+): string {
+  const cast = (type: string) => typed ?? `TRY_CAST(${v} AS ${type})`;
   const name = column.name;
   const checks: string[] = [];
   if (column.required)
@@ -55,20 +64,20 @@ export function problemExpression(column: ColumnSpec, v: string, context: CheckC
         `${text(`${name}: `)} || ${shown(v)} || ${text(" is not an ISO 8601 timestamp with a UTC offset (e.g. 2026-03-01T09:30:00+01:00)")}`,
       );
       is(
-        `TRY_CAST(${v} AS TIMESTAMPTZ) IS NULL`,
+        `${cast("TIMESTAMPTZ")} IS NULL`,
         `${text(`${name}: `)} || ${shown(v)} || ${text(" is not a real date and time")}`,
       );
       if (!column.mayBeFuture) {
         const tolerance = Math.round(context.futureToleranceS);
         is(
-          `TRY_CAST(${v} AS TIMESTAMPTZ) > CAST(${quoteLiteral(context.now)} AS TIMESTAMPTZ) + INTERVAL (${tolerance}) SECOND`,
+          `${cast("TIMESTAMPTZ")} > CAST(${quoteLiteral(context.now)} AS TIMESTAMPTZ) + INTERVAL (${tolerance}) SECOND`,
           `${text(`${name}: `)} || ${shown(v)} || ${text(` is in the future (later than the load time ${context.now} plus ${tolerance} s tolerance)`)}`,
         );
       }
       break;
     case "date":
       is(
-        `TRY_CAST(${v} AS DATE) IS NULL`,
+        `${cast("DATE")} IS NULL`,
         `${text(`${name}: `)} || ${shown(v)} || ${text(" is not a date (YYYY-MM-DD)")}`,
       );
       break;
@@ -80,7 +89,7 @@ export function problemExpression(column: ColumnSpec, v: string, context: CheckC
       break;
     case "number":
       is(
-        `TRY_CAST(${v} AS DOUBLE) IS NULL OR NOT isfinite(TRY_CAST(${v} AS DOUBLE))`,
+        `${cast("DOUBLE")} IS NULL OR NOT isfinite(${cast("DOUBLE")})`,
         `${text(`${name}: `)} || ${shown(v)} || ${text(" is not a number")}`,
       );
       break;
@@ -130,7 +139,7 @@ export function problemExpression(column: ColumnSpec, v: string, context: CheckC
       break;
   }
   if (column.kind === "integer" || column.kind === "number") {
-    const n = `TRY_CAST(${v} AS DOUBLE)`;
+    const n = column.kind === "number" ? cast("DOUBLE") : `TRY_CAST(${v} AS DOUBLE)`;
     if (column.minimum !== undefined)
       is(
         `${n} < ${column.minimum}`,
