@@ -4,10 +4,14 @@
  * stdout, and maps failures to exit codes (0 ok, 1 failed run or data test, 2 bad usage or input).
  */
 import { Command, CommanderError } from "commander";
+import { backtestCommand } from "./commands/backtest.ts";
 import { buildCommand } from "./commands/build.ts";
+import { calibrateCommand } from "./commands/calibrate.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { erlangCommand } from "./commands/erlang.ts";
+import { exportCommand } from "./commands/export.ts";
 import { ingestCommand } from "./commands/ingest.ts";
+import { planCommand } from "./commands/plan.ts";
 import { queryCommand } from "./commands/query.ts";
 import { simulateCommand } from "./commands/simulate.ts";
 import { siteCommand } from "./commands/site.ts";
@@ -23,7 +27,11 @@ const COMMANDS: readonly (() => Command)[] = [
   simulateCommand,
   staffCommand,
   erlangCommand,
+  calibrateCommand,
+  backtestCommand,
+  planCommand,
   siteCommand,
+  exportCommand,
 ];
 
 export function buildProgram(): Command {

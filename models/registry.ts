@@ -1,6 +1,23 @@
 /** Every model, in no particular order: the runner orders them by their dependencies. */
+
+import { intCaseQueueStays } from "./intermediate/int_case_queue_stays.ts";
 import { intCaseTimeline } from "./intermediate/int_case_timeline.ts";
+import { intQaReviewsScored } from "./intermediate/int_qa_reviews_scored.ts";
+import { caseSla } from "./marts/case_sla.ts";
+import { controlExceptions } from "./marts/control_exceptions.ts";
+import { defects } from "./marts/defects.ts";
+import { escalationCompliance } from "./marts/escalation_compliance.ts";
+import { exceptionThemes } from "./marts/exception_themes.ts";
+import { kpiTrends } from "./marts/kpi_trends.ts";
+import { mbrMonth } from "./marts/mbr_month.ts";
+import { orderLifecycle } from "./marts/order_lifecycle.ts";
+import { qaCalibration } from "./marts/qa_calibration.ts";
+import { qaCoverage } from "./marts/qa_coverage.ts";
+import { qaScorecard } from "./marts/qa_scorecard.ts";
 import { queueDay } from "./marts/queue_day.ts";
+import { rootCauseMix } from "./marts/root_cause_mix.ts";
+import { routing } from "./marts/routing.ts";
+import { slaAttainment } from "./marts/sla_attainment.ts";
 import type { Model } from "./model.ts";
 import { stgAdjustments } from "./staging/stg_adjustments.ts";
 import { stgAgents } from "./staging/stg_agents.ts";
@@ -21,5 +38,21 @@ export const MODELS: readonly Model[] = [
   stgAdjustments,
   stgShifts,
   intCaseTimeline,
+  intCaseQueueStays,
+  caseSla,
+  slaAttainment,
+  escalationCompliance,
+  routing,
+  orderLifecycle,
   queueDay,
+  intQaReviewsScored,
+  exceptionThemes,
+  defects,
+  rootCauseMix,
+  qaScorecard,
+  qaCoverage,
+  qaCalibration,
+  controlExceptions,
+  kpiTrends,
+  mbrMonth,
 ];

@@ -1,15 +1,17 @@
 /**
  * Builds models in dependency order (each materialised as a table by CREATE OR REPLACE TABLE … AS its
- * compiled kysely query), then runs every model's data tests. The whole build is one transaction: a
- * failed model leaves the previous build in place.
+ * compiled kysely query, or, for a computed model, from the rows its function returns), then runs every
+ * model's data tests. The whole build is one transaction: a failed model leaves the previous build in
+ * place.
  */
 import { ensureIngestSchema } from "../ingest/schema.ts";
 import { quoteIdent, type Warehouse } from "../ingest/warehouse.ts";
 import type { Database } from "./database.ts";
+import { type IncrementalSummary, planBuild } from "./incremental.ts";
 import { kyselyFor } from "./kysely-duckdb.ts";
 import type { Model, ModelContext } from "./model.ts";
 import { type LoadedPolicy, loadPolicy } from "./policy/load.ts";
-import { materializePolicy } from "./policy/tables.ts";
+import { materializePolicy, writeTable } from "./policy/tables.ts";
 import { MODELS } from "./registry.ts";
 
 export interface ModelBuildResult {
@@ -30,6 +32,8 @@ export interface BuildResult {
   models: ModelBuildResult[];
   tests: DataTestResult[];
   failedTests: DataTestResult[];
+  /** Whether the build ran incrementally, why (not), and what it rebuilt key by key. */
+  incremental?: IncrementalSummary;
 }
 
 export interface BuildOptions {
@@ -38,6 +42,8 @@ export interface BuildOptions {
   /** Overrides the policy's reporting time zone (tests). */
   reportingTimeZone?: string;
   models?: readonly Model[];
+  /** Rebuild only the cases and orders changed since the last build where possible (models/incremental.ts). */
+  incremental?: boolean;
   onModel?: (result: ModelBuildResult, index: number, total: number) => void;
 }
 
@@ -111,19 +117,38 @@ export async function buildModels(warehouse: Warehouse, options: BuildOptions = 
   };
   const ordered = dependencyOrder(options.models ?? MODELS);
   return warehouse.transaction(async () => {
-    await materializePolicy(warehouse, loaded, coverageRange(firstAt, asOf));
+    const coverage = coverageRange(firstAt, asOf);
+    await materializePolicy(warehouse, loaded, coverage);
     await warehouse.run(
       `CREATE OR REPLACE TABLE build_info AS SELECT CAST($1 AS TIMESTAMPTZ) AS as_of, CAST($2 AS VARCHAR) AS policy_version,
          CAST($3 AS VARCHAR) AS reporting_time_zone`,
       [asOf.toISOString(), loaded.version.label, context.reportingTimeZone],
     );
+    const plan = await planBuild(
+      warehouse,
+      ordered,
+      context,
+      {
+        policyHash: loaded.version.hash,
+        reportingTimeZone: context.reportingTimeZone,
+        coverageFrom: coverage.from,
+        asOf,
+      },
+      options.incremental ?? false,
+    );
     const models: ModelBuildResult[] = [];
     for (const [index, model] of ordered.entries()) {
       const started = performance.now();
-      const compiled = model.build(context).compile();
-      await warehouse.run(`CREATE OR REPLACE TABLE ${quoteIdent(model.name)} AS ${compiled.sql}`, [
-        ...(compiled.parameters as never[]),
-      ]);
+      if (model.kind === "computed") {
+        await writeTable(warehouse, model.name, model.columns, [...(await model.compute(context))]);
+      } else if (plan.byKey(model)) {
+        await plan.rebuild(model, context);
+      } else {
+        const compiled = model.build(context).compile();
+        await warehouse.run(`CREATE OR REPLACE TABLE ${quoteIdent(model.name)} AS ${compiled.sql}`, [
+          ...(compiled.parameters as never[]),
+        ]);
+      }
       const count = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(model.name)}`);
       const result = {
         model: model.name,
@@ -134,8 +159,9 @@ export async function buildModels(warehouse: Warehouse, options: BuildOptions = 
       models.push(result);
       options.onModel?.(result, index, ordered.length);
     }
+    await plan.finish(ordered, context);
     const tests = await runDataTests(warehouse, ordered);
-    return { models, tests, failedTests: tests.filter((t) => t.failures > 0) };
+    return { models, tests, failedTests: tests.filter((t) => t.failures > 0), incremental: plan.summary };
   });
 }
 

@@ -10,12 +10,14 @@ export interface BuildCommandOptions {
   db: string;
   policy?: string;
   json?: boolean;
+  incremental?: boolean;
 }
 
 export async function buildWithProgress(
   db: string,
   policyFile: string | undefined,
   quiet: boolean,
+  incremental = false,
 ): Promise<BuildResult> {
   // The policy is read (and its errors reported) before the warehouse is opened.
   const policy = await resolvePolicy(policyFile);
@@ -24,6 +26,7 @@ export async function buildWithProgress(
     (warehouse) =>
       buildModels(warehouse, {
         policy,
+        incremental,
         onModel: (r, index, total) => {
           if (!quiet)
             process.stderr.write(
@@ -45,7 +48,12 @@ export function describeFailures(result: BuildResult): string {
 }
 
 export async function runBuild(options: BuildCommandOptions): Promise<number> {
-  const result = await buildWithProgress(options.db, options.policy, Boolean(options.json));
+  const result = await buildWithProgress(
+    options.db,
+    options.policy,
+    Boolean(options.json),
+    Boolean(options.incremental),
+  );
   const passed = result.tests.length - result.failedTests.length;
   if (options.json) {
     process.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
@@ -53,6 +61,12 @@ export async function runBuild(options: BuildCommandOptions): Promise<number> {
     process.stdout.write(
       `${result.models.length} models built; ${passed}/${result.tests.length} data tests passed\n`,
     );
+    if (options.incremental && result.incremental) {
+      const keys = Object.entries(result.incremental.keys).map(([key, n]) => `${n} ${key}`);
+      process.stdout.write(
+        `${result.incremental.mode} build: ${result.incremental.reason}${keys.length > 0 ? ` (${keys.join(", ")} in scope)` : ""}\n`,
+      );
+    }
     if (result.failedTests.length > 0) process.stderr.write(`${describeFailures(result)}\n`);
   }
   return result.failedTests.length > 0 ? EXIT_FAILED : EXIT_OK;
@@ -66,6 +80,10 @@ export function buildCommand(): Command {
     .addOption(dbOption())
     .addOption(policyOption())
     .option("--json", "print the build summary as JSON")
+    .option(
+      "--incremental",
+      "rebuild only the cases and orders changed since the last build (falls back to a full build when it cannot)",
+    )
     .action(async (options) => {
       process.exitCode = await runBuild(options);
     });

@@ -35,6 +35,7 @@ export const intCaseTimeline = defineModel({
   layer: "intermediate",
   grain: "one row per case per span between consecutive events",
   dependsOn: ["stg_cases", "stg_case_events"],
+  incremental: { key: "case_id" },
   build: ({ db }) =>
     db
       .with("first_queue", (qb) =>

@@ -530,6 +530,18 @@ const Controls = z
   })
   .meta({ description: "Financial controls on refunds and other adjustments" });
 
+const Defects = z
+  .strictObject({
+    min_occurrences: z.int().min(2, { error: "a repeat needs at least 2 occurrences" }).meta({
+      description:
+        "System-defect cases with the same source system and defect reference, opened within `window`, that make a repeat failure pattern",
+    }),
+    window: duration().meta({
+      description: "Wall-clock span within which min_occurrences cases must have been opened",
+    }),
+  })
+  .meta({ description: "When system-defect cases are reported as a repeat failure pattern" });
+
 const Reporting = z
   .strictObject({
     time_zone: timeZone().meta({
@@ -573,6 +585,7 @@ export const Policy = z
       .meta({ description: "Every dependency's owner and clock rule (all are required)" }),
     qa: Qa,
     controls: Controls,
+    defects: Defects,
   })
   .superRefine((policy, ctx) => {
     const calendars = Object.keys(policy.calendars);

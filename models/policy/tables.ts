@@ -53,7 +53,7 @@ export interface PolicyTables {
 type Column = readonly [name: string, type: string];
 
 /** Replaces `name` with `rows`, passed as one bound JSON parameter and typed by DuckDB. */
-async function writeTable(
+export async function writeTable(
   warehouse: Warehouse,
   name: string,
   columns: readonly Column[],

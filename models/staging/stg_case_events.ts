@@ -24,6 +24,7 @@ export const stgCaseEvents = defineModel({
   layer: "staging",
   grain: "one row per case event",
   dependsOn: ["stg_cases"],
+  incremental: { key: "case_id" },
   build: ({ db }) =>
     db.selectFrom("raw.case_events").select([
       "event_id",

@@ -33,6 +33,7 @@ export const stgCases = defineModel({
   layer: "staging",
   grain: "one row per case",
   dependsOn: [],
+  incremental: { key: "case_id" },
   build: ({ db }) =>
     db.selectFrom("raw.cases").select([
       "case_id",

@@ -17,6 +17,7 @@ export const stgOrderEvents = defineModel({
   layer: "staging",
   grain: "one row per order event",
   dependsOn: ["stg_orders"],
+  incremental: { key: "order_id" },
   build: ({ db }) =>
     db
       .selectFrom("raw.order_events")

@@ -26,6 +26,7 @@ export const stgOrders = defineModel({
   layer: "staging",
   grain: "one row per order",
   dependsOn: [],
+  incremental: { key: "order_id" },
   build: ({ db }) =>
     db.selectFrom("raw.orders").select([
       "order_id",

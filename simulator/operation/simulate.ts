@@ -534,6 +534,10 @@ export function simulateOperation(inputs: SimulationInputs): SimulationSummary {
     (p) => p.skills.includes("refund_validation") || p.skills.includes("shipment_exception"),
   );
   let adjustmentSeq = 0;
+  const executorFor = (approver: Person): Person => {
+    const others = approvers.filter((p) => p.agentId !== approver.agentId);
+    return (others[r.lifecycle.nextInt(others.length)] ?? approver) as Person;
+  };
   const adjustment = (
     order: Order,
     kind: "refund" | "credit",
@@ -559,7 +563,8 @@ export function simulateOperation(inputs: SimulationInputs): SimulationSummary {
       requested_at: clock.iso(requestedAt),
       approved_by: needsApproval ? approver.agentId : null,
       approved_at: approvedAt === null ? null : clock.iso(Math.min(approvedAt, executed)),
-      executed_by: (approvers[r.lifecycle.nextInt(approvers.length)] as Person).agentId,
+      // Executed by a finance approver other than the one who approved (segregation of duties).
+      executed_by: executorFor(needsApproval ? approver : requester).agentId,
       executed_at: clock.iso(executed),
       reason_code: kind === "refund" ? "return_received" : "service_recovery",
       evidence_ref: missingEvidence ? null : `DOC-${order.id}`,

@@ -17,7 +17,10 @@ describe("generated contract docs", () => {
   });
 
   test("the published schema marks personal fields and requires the contract's required fields", () => {
-    const schema = entityJsonSchema(CONTRACTS.orders) as { required: string[]; properties: Record<string, unknown> };
+    const schema = entityJsonSchema(CONTRACTS.orders) as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(schema.required).toContain("order_id");
     expect(schema.required).not.toContain("customer_email");
     expect(JSON.stringify(schema.properties.customer_email)).toContain('"personal":true');
