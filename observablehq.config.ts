@@ -12,10 +12,26 @@ export default {
   style: "style.css",
   globalStylesheets: [],
   search: false,
+  // Pages have no front matter (Biome's Markdown formatter would fold it into a heading): each page's
+  // title is its first heading, and no page has a table of contents.
+  toc: false,
   linkify: false,
   // An empty inline icon, so browsers do not ask the server for /favicon.ico.
   head: '<link rel="icon" href="data:,">',
   footer: "orderops — order operations governance. Built from the warehouse's marts.",
   interpreters: { ".ts": [process.execPath, "--import", import.meta.resolve("tsx/esm")] },
-  pages: [{ name: "Queue flow", path: "/" }],
+  // The executive summary is the home page; each page answers one reader's question, then drills in.
+  pages: [
+    { name: "Executive summary", path: "/" },
+    { name: "Backlog and aging", path: "/backlog" },
+    { name: "Throughput", path: "/throughput" },
+    { name: "SLA", path: "/sla" },
+    { name: "Exceptions", path: "/exceptions" },
+    { name: "Defects and corrective actions", path: "/defects" },
+    { name: "Quality", path: "/quality" },
+    { name: "Controls", path: "/controls" },
+    { name: "Staffing scenarios", path: "/staffing" },
+    { name: "Monthly business review", path: "/mbr" },
+    { name: "Glossary", path: "/glossary" },
+  ],
 };

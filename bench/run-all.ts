@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const runner = fileURLToPath(new URL("../bin/run-ts.js", import.meta.url));
-const benchmarks = ["ingest.ts", "build.ts", "simulator.ts"];
+const benchmarks = ["ingest.ts", "build.ts", "simulator.ts", "site.ts"];
 
 for (const name of benchmarks) {
   const file = fileURLToPath(new URL(`./${name}`, import.meta.url));

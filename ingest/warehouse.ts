@@ -72,6 +72,10 @@ export class Warehouse {
       // Day boundaries are always computed in a named zone; the session zone is pinned so nothing
       // depends on the machine's local time.
       await connection.run("SET TimeZone = 'UTC'");
+      // An ASOF join whose left side DuckDB estimates below this many rows is planned as a nested loop
+      // plus aggregate; estimates of tables written earlier in the same transaction can be near zero,
+      // which turned a one-second business-time lookup into a 200-million-row loop. Always merge.
+      await connection.run("SET asof_loop_join_threshold = 0");
       return new Warehouse(path, instance, connection);
     } catch (error) {
       instance.closeSync();

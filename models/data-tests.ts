@@ -8,6 +8,13 @@ export interface DataTest {
   name: string;
   /** SQL selecting the failing rows of `table`. */
   failingRows(table: string): string;
+  /**
+   * Whether a row can fail only because of itself (and of rows of other tables that builds only add
+   * to), so that after an incremental build it is enough to test the rows that were rebuilt.
+   */
+  rowLocal?: boolean;
+  /** For uniqueness tests: the key columns (rows rebuilt by one of them can be tested alone). */
+  uniqueColumns?: readonly string[];
 }
 
 const cols = (columns: readonly string[]) => columns.map(quoteIdent).join(", ");
@@ -15,6 +22,7 @@ const cols = (columns: readonly string[]) => columns.map(quoteIdent).join(", ");
 export function notNull(...columns: string[]): DataTest {
   return {
     name: `not_null(${columns.join(", ")})`,
+    rowLocal: true,
     failingRows: (t) =>
       `SELECT * FROM ${t} WHERE ${columns.map((c) => `${quoteIdent(c)} IS NULL`).join(" OR ")}`,
   };
@@ -23,6 +31,7 @@ export function notNull(...columns: string[]): DataTest {
 export function unique(...columns: string[]): DataTest {
   return {
     name: `unique(${columns.join(", ")})`,
+    uniqueColumns: columns,
     failingRows: (t) =>
       `SELECT ${cols(columns)}, count(*) AS copies FROM ${t} GROUP BY ALL HAVING count(*) > 1`,
   };
@@ -31,6 +40,7 @@ export function unique(...columns: string[]): DataTest {
 export function acceptedValues(column: string, values: readonly string[]): DataTest {
   return {
     name: `accepted_values(${column})`,
+    rowLocal: true,
     failingRows: (t) =>
       `SELECT * FROM ${t} WHERE ${quoteIdent(column)} NOT IN (${values.map(quoteLiteral).join(", ")})`,
   };
@@ -39,6 +49,7 @@ export function acceptedValues(column: string, values: readonly string[]): DataT
 export function relationship(column: string, parentTable: string, parentColumn: string): DataTest {
   return {
     name: `relationship(${column} → ${parentTable}.${parentColumn})`,
+    rowLocal: true,
     failingRows: (t) => `SELECT c.* FROM ${t} c WHERE c.${quoteIdent(column)} IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM ${parentTable} p WHERE p.${quoteIdent(parentColumn)} = c.${quoteIdent(column)})`,
   };
@@ -47,7 +58,7 @@ export function relationship(column: string, parentTable: string, parentColumn: 
 /** A condition every row must satisfy, written over the model's columns. */
 export function invariant(name: string, condition: string): DataTest {
   // IS NOT TRUE: a row where the condition is unknown (NULL) fails too.
-  return { name, failingRows: (t) => `SELECT * FROM ${t} WHERE (${condition}) IS NOT TRUE` };
+  return { name, rowLocal: true, failingRows: (t) => `SELECT * FROM ${t} WHERE (${condition}) IS NOT TRUE` };
 }
 
 /** A test written as a whole query (for rules that compare the model with its sources). */

@@ -12,6 +12,7 @@ import type { QaReview } from "../ingest/contracts/qa-reviews.ts";
 import type { Shift } from "../ingest/contracts/shifts.ts";
 import type { CalendarCoverageTable, CalendarSpansTable } from "./calendar/business-spans.ts";
 import type { IntCaseQueueStays } from "./intermediate/int_case_queue_stays.ts";
+import type { IntCaseSlaWindows } from "./intermediate/int_case_sla_windows.ts";
 import type { IntCaseTimeline } from "./intermediate/int_case_timeline.ts";
 import type { IntQaReviewsScored } from "./intermediate/int_qa_reviews_scored.ts";
 import type { CaseSla } from "./marts/case_sla.ts";
@@ -70,6 +71,7 @@ export interface Database extends PolicyTables {
   stg_shifts: StgShifts;
   int_case_timeline: IntCaseTimeline;
   int_case_queue_stays: IntCaseQueueStays;
+  int_case_sla_windows: IntCaseSlaWindows;
   case_sla: CaseSla;
   sla_attainment: SlaAttainment;
   escalation_compliance: EscalationCompliance;

@@ -89,7 +89,9 @@ async function readState(warehouse: Warehouse): Promise<StoredState | null> {
   );
 }
 
-async function readModelHashes(warehouse: Warehouse): Promise<Map<string, { hash: string; key: string | null }>> {
+async function readModelHashes(
+  warehouse: Warehouse,
+): Promise<Map<string, { hash: string; key: string | null }>> {
   if (!(await warehouse.tableExists("main", "build_model_state"))) return new Map();
   const rows = await warehouse.all<{ model: string; sql_hash: string; incremental_key: string | null }>(
     "SELECT model, sql_hash, incremental_key FROM build_model_state",
@@ -162,6 +164,8 @@ export interface IncrementalPlan {
   byKey(model: Model): boolean;
   /** Deletes and re-inserts the model's rows for the keys in scope. */
   rebuild(model: SqlModel, context: ModelContext): Promise<void>;
+  /** For a model rebuilt by key: its key and a relation holding only the rebuilt rows (for data tests). */
+  rebuiltRows(model: Model): { key: string; relation: string } | undefined;
   /** Records what was built, for the next incremental build; drops the scope schema. */
   finish(models: readonly Model[], context: ModelContext): Promise<void>;
 }
@@ -181,6 +185,7 @@ export async function planBuild(
   const fullPlan = (reason: string): IncrementalPlan => ({
     summary: { mode: "full", reason, keys: {}, byKey: [] },
     byKey: () => false,
+    rebuiltRows: () => undefined,
     rebuild: async () => {
       throw new Error("a full build rebuilds no model by key");
     },
@@ -255,8 +260,12 @@ export async function planBuild(
   const orderParts = await changedKeys("order_id");
   // The orders of the cases in scope, as the last build knew them and as the new data says.
   if (columns.has("stg_cases"))
-    orderParts.push(`SELECT order_id FROM main.stg_cases WHERE case_id IN (SELECT case_id FROM ${keyList("case_id")})`);
-  orderParts.push(`SELECT order_id FROM raw.cases WHERE case_id IN (SELECT case_id FROM ${keyList("case_id")})`);
+    orderParts.push(
+      `SELECT order_id FROM main.stg_cases WHERE case_id IN (SELECT case_id FROM ${keyList("case_id")})`,
+    );
+  orderParts.push(
+    `SELECT order_id FROM raw.cases WHERE case_id IN (SELECT case_id FROM ${keyList("case_id")})`,
+  );
   created.push(`TABLE ${keyList("order_id")}`);
   await warehouse.run(
     `CREATE TABLE ${keyList("order_id")} AS SELECT DISTINCT k AS order_id FROM (${orderParts.join(" UNION ALL ")}) WHERE k IS NOT NULL`,
@@ -280,6 +289,14 @@ export async function planBuild(
       byKey: [...keyed],
     },
     byKey: (model) => keyed.has(model.name),
+    rebuiltRows: (model) => {
+      const key = model.kind !== "computed" ? model.incremental?.key : undefined;
+      if (!key || !keyed.has(model.name)) return undefined;
+      return {
+        key,
+        relation: `(SELECT * FROM main.${quoteIdent(model.name)} WHERE ${quoteIdent(key)} IN (SELECT ${quoteIdent(key)} FROM ${keyList(key)}))`,
+      };
+    },
     rebuild: async (model, ctx) => {
       const key = model.incremental?.key;
       if (!key) throw new Error(`model ${model.name} has no incremental key`);
@@ -299,9 +316,7 @@ export async function planBuild(
         );
         renames.set(input, view);
       }
-      const compiled = model
-        .build({ ...ctx, db: ctx.db.withPlugin(new ScopePlugin(renames)) })
-        .compile();
+      const compiled = model.build({ ...ctx, db: ctx.db.withPlugin(new ScopePlugin(renames)) }).compile();
       const table = `main.${quoteIdent(model.name)}`;
       await warehouse.run(
         `DELETE FROM ${table} WHERE ${quoteIdent(key)} IN (SELECT ${quoteIdent(key)} FROM ${keyList(key)})`,
@@ -345,7 +360,11 @@ async function saveState(
   );
   const rows = models
     .filter((m): m is SqlModel => m.kind !== "computed")
-    .map((m) => ({ model: m.name, sql_hash: modelSqlHash(m, context), incremental_key: m.incremental?.key ?? null }));
+    .map((m) => ({
+      model: m.name,
+      sql_hash: modelSqlHash(m, context),
+      incremental_key: m.incremental?.key ?? null,
+    }));
   await warehouse.run(
     `CREATE OR REPLACE TABLE build_model_state AS SELECT r.model, r.sql_hash, r.incremental_key
      FROM (SELECT unnest(CAST(CAST($1 AS JSON) AS STRUCT(model VARCHAR, sql_hash VARCHAR, incremental_key VARCHAR)[])) AS r)`,

@@ -1,6 +1,7 @@
 /** Every model, in no particular order: the runner orders them by their dependencies. */
 
 import { intCaseQueueStays } from "./intermediate/int_case_queue_stays.ts";
+import { intCaseSlaWindows } from "./intermediate/int_case_sla_windows.ts";
 import { intCaseTimeline } from "./intermediate/int_case_timeline.ts";
 import { intQaReviewsScored } from "./intermediate/int_qa_reviews_scored.ts";
 import { caseSla } from "./marts/case_sla.ts";
@@ -39,6 +40,7 @@ export const MODELS: readonly Model[] = [
   stgShifts,
   intCaseTimeline,
   intCaseQueueStays,
+  intCaseSlaWindows,
   caseSla,
   slaAttainment,
   escalationCompliance,

@@ -159,8 +159,10 @@ export async function buildModels(warehouse: Warehouse, options: BuildOptions = 
       models.push(result);
       options.onModel?.(result, index, ordered.length);
     }
+    // After an incremental build, tests that look at one row at a time (or within one key) run on the
+    // rebuilt rows of by-key models only; every other test runs on the whole table.
+    const tests = await runDataTests(warehouse, ordered, (model) => plan.rebuiltRows(model));
     await plan.finish(ordered, context);
-    const tests = await runDataTests(warehouse, ordered);
     return { models, tests, failedTests: tests.filter((t) => t.failures > 0), incremental: plan.summary };
   });
 }
@@ -168,11 +170,15 @@ export async function buildModels(warehouse: Warehouse, options: BuildOptions = 
 export async function runDataTests(
   warehouse: Warehouse,
   models: readonly Model[],
+  /** For a model rebuilt by key: the key column and a relation holding only the rebuilt rows. */
+  rebuiltRows: (model: Model) => { key: string; relation: string } | undefined = () => undefined,
 ): Promise<DataTestResult[]> {
   const results: DataTestResult[] = [];
   for (const model of models) {
+    const rebuilt = rebuiltRows(model);
     for (const test of model.tests) {
-      const failing = test.failingRows(quoteIdent(model.name));
+      const local = rebuilt && (test.rowLocal || test.uniqueColumns?.includes(rebuilt.key));
+      const failing = test.failingRows(local ? rebuilt.relation : quoteIdent(model.name));
       const count = await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM (${failing})`);
       const failures = count?.n ?? 0;
       const sample = failures > 0 ? await warehouse.all(`SELECT * FROM (${failing}) LIMIT 5`) : [];

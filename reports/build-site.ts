@@ -2,16 +2,31 @@
  * Builds the static site with Observable Framework from a warehouse: runs `observable build` with the
  * warehouse path in ORDEROPS_DB, after clearing the data loaders' cache (Framework only re-runs a loader
  * when the loader file changes, not when the warehouse does). One build at a time per checkout, since
- * Framework keeps its cache inside the source folder.
+ * Framework keeps its cache inside the source folder: a second build waits for the first (a lock file
+ * holding the builder's process id; a lock whose process is gone is stale and taken over). The data
+ * loaders run a few at a time before the build, into Framework's cache.
  */
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { createRequire } from "node:module";
+import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_ROOT = join(PROJECT_ROOT, "reports", "src");
+const DATA_LOADERS = join(SOURCE_ROOT, "data");
 const DATA_CACHE = join(SOURCE_ROOT, ".observablehq", "cache", "data");
 const LOCK = join(SOURCE_ROOT, ".observablehq", "build.lock");
 const NPM_VERSION_CACHE = join(SOURCE_ROOT, ".observablehq", "cache", "_npm");
@@ -48,6 +63,8 @@ export interface SiteBuildOptions {
   out: string;
   /** Receives Framework's own progress lines. */
   log?: (line: string) => void;
+  /** How long to wait for another build of this checkout to finish (default 10 minutes). */
+  lockTimeoutMs?: number;
 }
 
 export class SiteBuildError extends Error {
@@ -56,19 +73,21 @@ export class SiteBuildError extends Error {
 
 export async function buildSite(options: SiteBuildOptions): Promise<void> {
   mkdirSync(dirname(LOCK), { recursive: true });
-  let lock: number;
-  try {
-    lock = openSync(LOCK, "wx");
-  } catch {
-    throw new SiteBuildError(
-      `another site build is running (lock ${LOCK}); wait for it, or remove the lock if it is stale`,
-    );
-  }
+  const lock = await acquireLock(options.lockTimeoutMs ?? 600_000, options.log ?? (() => {}));
   try {
     clearOutput(resolve(options.out));
     rmSync(DATA_CACHE, { recursive: true, force: true });
     for (const pinned of PINNED_LAZY_LIBRARIES)
       mkdirSync(join(NPM_VERSION_CACHE, pinned), { recursive: true });
+    const env = {
+      ...process.env,
+      ORDEROPS_DB: resolve(options.db),
+      ORDEROPS_SITE_OUT: resolve(options.out),
+      OBSERVABLE_TELEMETRY_DISABLE: "true",
+      // Framework asks before overwriting an output folder unless it is not a terminal.
+      CI: "true",
+    };
+    await prerunLoaders(env);
     const require = createRequire(import.meta.url);
     const observable = join(
       dirname(require.resolve("@observablehq/framework/package.json")),
@@ -78,19 +97,98 @@ export async function buildSite(options: SiteBuildOptions): Promise<void> {
     );
     await run(process.execPath, [observable, "build"], {
       cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        ORDEROPS_DB: resolve(options.db),
-        ORDEROPS_SITE_OUT: resolve(options.out),
-        OBSERVABLE_TELEMETRY_DISABLE: "true",
-        // Framework asks before overwriting an output folder unless it is not a terminal.
-        CI: "true",
-      },
+      env,
       log: options.log ?? (() => {}),
     });
   } finally {
     closeSync(lock);
     unlinkSync(LOCK);
+  }
+}
+
+/**
+ * Runs the data loaders a few at a time into Framework's cache before its build, which runs them one
+ * after another as it renders each page. Framework takes a cached output that is newer than its loader
+ * as fresh. A loader that fails here leaves no output, so Framework runs it again itself and reports its
+ * error as usual.
+ */
+async function prerunLoaders(env: NodeJS.ProcessEnv): Promise<void> {
+  const queue = readdirSync(DATA_LOADERS).filter((name) => /\.json\.ts$/.test(name));
+  mkdirSync(DATA_CACHE, { recursive: true });
+  const tsx = import.meta.resolve("tsx/esm");
+  const worker = async () => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      const target = join(DATA_CACHE, name.replace(/\.ts$/, ""));
+      const temporary = `${target}.${process.pid}.prerun`;
+      const output = openSync(temporary, "w");
+      const code = await new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, ["--import", tsx, join(DATA_LOADERS, name)], {
+          cwd: PROJECT_ROOT,
+          env,
+          stdio: ["ignore", output, "ignore"],
+        });
+        child.on("error", () => done(null));
+        child.on("close", done);
+      });
+      closeSync(output);
+      if (code === 0) renameSync(temporary, target);
+      else rmSync(temporary, { force: true });
+    }
+  };
+  // Loaders wait on DuckDB and the disk as well as the CPU: twice the cores, at most 8.
+  await Promise.all(Array.from({ length: Math.min(8, 2 * cpus().length) }, worker));
+}
+
+/**
+ * Takes the checkout's build lock: creates the lock file exclusively and writes this process's id in
+ * it. While another live process holds it, waits (polling); a lock left by a process that has exited
+ * is removed and taken.
+ */
+async function acquireLock(timeoutMs: number, log: (line: string) => void): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let announced = false;
+  for (;;) {
+    try {
+      const fd = openSync(LOCK, "wx");
+      writeSync(fd, String(process.pid));
+      return fd;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = lockHolder();
+    if (holder !== null && !processAlive(holder)) {
+      rmSync(LOCK, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new SiteBuildError(
+        `another site build is running (lock ${LOCK}${holder ? `, process ${holder}` : ""}); wait for it, or remove the lock if it is stale`,
+      );
+    }
+    if (!announced) {
+      log(`waiting for another site build of this checkout to finish (lock ${LOCK})`);
+      announced = true;
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+  }
+}
+
+/** The process id written in the lock; null while the holder has not written it yet. */
+function lockHolder(): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(LOCK, "utf8"), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -101,11 +101,25 @@ export function withAgents(spec: ScenarioSpec, agents: Record<string, number[]>)
   };
 }
 
-/** Step 1: agents per shift of each group from Erlang, interval by interval. */
-export function erlangStart(spec: ScenarioSpec, plan: ScenarioPlan): Record<string, number[]> {
+/** Erlang's agents needed per reporting interval, per queue and per group (the groups' shares summed). */
+export interface ErlangNeeds {
+  /** Per queue (plan order), agents handling its work in each interval (zero for queues unlimited staff serve). */
+  queues: Float64Array[];
+  /** Per group (plan order), the needs of the queues it serves first, shared evenly among such groups. */
+  groups: Float64Array[];
+}
+
+/**
+ * Erlang C (Erlang A with the queue's mean patience) per queue and interval, for the interval's mean
+ * arrival rate, with the work per cycle as the handle time and the SLA target as the threshold (less the
+ * work for a resolution target); each queue's need split evenly among the groups for which it is a
+ * first-choice skill. Before shrinkage.
+ */
+export function erlangNeeds(spec: ScenarioSpec, plan: ScenarioPlan): ErlangNeeds {
   const K = plan.intervals;
   const interval = plan.interval_s;
   const need = plan.groups.map(() => new Float64Array(K));
+  const queueNeed = plan.queues.map(() => new Float64Array(K));
   plan.queues.forEach((queue, q) => {
     const queueSpec = spec.queues[q] as ScenarioSpec["queues"][number];
     const serving = plan.groupsForQueue[q] as number[];
@@ -140,13 +154,21 @@ export function erlangStart(spec: ScenarioSpec, plan: ScenarioPlan): Record<stri
         }).agents;
         cache.set(perHour, agents);
       }
+      (queueNeed[q] as Float64Array)[k] = agents;
       for (const g of sharers) {
         const groupNeed = need[g] as Float64Array;
         groupNeed[k] = (groupNeed[k] as number) + agents / sharers.length;
       }
     }
   });
+  return { queues: queueNeed, groups: need };
+}
 
+/** Step 1: agents per shift of each group from Erlang, interval by interval. */
+export function erlangStart(spec: ScenarioSpec, plan: ScenarioPlan): Record<string, number[]> {
+  const K = plan.intervals;
+  const interval = plan.interval_s;
+  const need = erlangNeeds(spec, plan).groups;
   const start: Record<string, number[]> = {};
   plan.groups.forEach((group, g) => {
     if (group.unlimited) return;

@@ -36,6 +36,15 @@ import {
 export interface BusinessTimeTables {
   spans?: string;
   coverage?: string;
+  /**
+   * The calendars the rows can name (a model passes `Object.keys(policy.calendars)`). When given, the
+   * lookups run one calendar at a time, as a UNION ALL of ASOF joins on the instant alone, and rows naming
+   * any other calendar (or none) get NULL. Why: an ASOF join with an equality condition (span.calendar =
+   * row.calendar) partitions both sides by calendar, which DuckDB runs four to five times slower than
+   * the same lookups split by calendar (measured on two million rows and four calendars). The relation is
+   * read once per calendar: pass a table or a CTE (DuckDB materialises a CTE read more than once).
+   */
+  calendars?: readonly string[];
 }
 
 interface FromRelation<As extends string> extends BusinessTimeTables {
@@ -53,10 +62,16 @@ type With<T, As extends string, V> = T & { [K in As]: V };
 export function businessClockAt<T extends object = Record<string, unknown>, As extends string = string>(
   args: FromRelation<As> & { at: string },
 ): RawBuilder<With<T, As, number | null>> {
-  const t = tables(args);
-  return sql`(SELECT src.*, ${clockAt("coverage", "at_span", column("src", args.at))} AS ${sql.id(args.as)}
-FROM ${sql.table(relationName(args.from))} AS src
-${joinClockAt(t, args.calendar, "coverage", "at_span", args.at)})`;
+  return assemble(
+    args,
+    "BIGINT",
+    (
+      source,
+      t,
+    ) => sql`(SELECT src.*, ${clockAt("coverage", "at_span", column("src", args.at))} AS ${sql.id(args.as)}
+FROM ${source} AS src
+${joinClockAt(t, args.calendar, "coverage", "at_span", args.at)})`,
+  );
 }
 
 /** Adds `as`: business seconds of the row's calendar from instant `start` to instant `end`. */
@@ -64,13 +79,16 @@ export function businessSecondsBetween<
   T extends object = Record<string, unknown>,
   As extends string = string,
 >(args: FromRelation<As> & { start: string; end: string }): RawBuilder<With<T, As, number | null>> {
-  const t = tables(args);
   const startClock = clockAt("coverage", "start_span", column("src", args.start));
   const endClock = clockAt("coverage", "end_span", column("src", args.end));
-  return sql`(SELECT src.*, ${endClock} - ${startClock} AS ${sql.id(args.as)}
-FROM ${sql.table(relationName(args.from))} AS src
+  return assemble(
+    args,
+    "BIGINT",
+    (source, t) => sql`(SELECT src.*, ${endClock} - ${startClock} AS ${sql.id(args.as)}
+FROM ${source} AS src
 ${joinClockAt(t, args.calendar, "coverage", "start_span", args.start)}
-${joinSpanAt(t, args.calendar, "end_span", args.end)})`;
+${joinSpanAt(t, args.calendar, "end_span", args.end)})`,
+  );
 }
 
 /** Adds `as`: the first instant at which the row's calendar's business clock reaches `clock` seconds. */
@@ -78,11 +96,17 @@ export function instantAtBusinessClock<
   T extends object = Record<string, unknown>,
   As extends string = string,
 >(args: FromRelation<As> & { clock: string }): RawBuilder<With<T, As, Date | null>> {
-  const t = tables(args);
-  return sql`(SELECT src.*, ${instantAtClock("coverage", "clock_span", column("src", args.clock))} AS ${sql.id(args.as)}
-FROM ${sql.table(relationName(args.from))} AS src
+  return assemble(
+    args,
+    "TIMESTAMPTZ",
+    (
+      source,
+      t,
+    ) => sql`(SELECT src.*, ${instantAtClock("coverage", "clock_span", column("src", args.clock))} AS ${sql.id(args.as)}
+FROM ${source} AS src
 LEFT JOIN ${t.coverage} AS coverage ON coverage.calendar = ${column("src", args.calendar)}
-${joinSpanReachingClock(t, args.calendar, "clock_span", column("src", args.clock))})`;
+${joinSpanReachingClock(t, args.calendar, "clock_span", column("src", args.clock))})`,
+  );
 }
 
 /**
@@ -92,7 +116,6 @@ ${joinSpanReachingClock(t, args.calendar, "clock_span", column("src", args.clock
 export function businessDueAt<T extends object = Record<string, unknown>, As extends string = string>(
   args: FromRelation<As> & { start: string; businessSeconds: string | number },
 ): RawBuilder<With<T, As, Date | null>> {
-  const t = tables(args);
   const seconds =
     typeof args.businessSeconds === "number"
       ? sql`CAST(${args.businessSeconds} AS BIGINT)`
@@ -102,7 +125,10 @@ export function businessDueAt<T extends object = Record<string, unknown>, As ext
   const dueClock = column("src", DUE_CLOCK);
   // Two steps: the clock at the start plus the duration is the reading to reach; the inverse lookup
   // then finds when the clock reaches it. The helper columns are dropped from the output.
-  return sql`(SELECT src.* EXCLUDE (${sql.id(DUE_CLOCK)}, ${sql.id(DUE_SECONDS)}), CASE
+  return assemble(
+    args,
+    "TIMESTAMPTZ",
+    (source, t) => sql`(SELECT src.* EXCLUDE (${sql.id(DUE_CLOCK)}, ${sql.id(DUE_SECONDS)}), CASE
     WHEN ${start} IS NULL OR ${dueSeconds} IS NULL THEN NULL
     WHEN ${dueSeconds} <= 0 THEN ${start}
     ELSE ${instantAtClock("due_coverage", "due_span", dueClock)}
@@ -110,11 +136,44 @@ export function businessDueAt<T extends object = Record<string, unknown>, As ext
 FROM (
   SELECT src.*, ${seconds} AS ${sql.id(DUE_SECONDS)},
     ${clockAt("coverage", "start_span", start)} + ${seconds} AS ${sql.id(DUE_CLOCK)}
-  FROM ${sql.table(relationName(args.from))} AS src
+  FROM ${source} AS src
   ${joinClockAt(t, args.calendar, "coverage", "start_span", args.start)}
 ) AS src
 LEFT JOIN ${t.coverage} AS due_coverage ON due_coverage.calendar = ${column("src", args.calendar)}
-${joinSpanReachingClock(t, args.calendar, "due_span", dueClock)})`;
+${joinSpanReachingClock(t, args.calendar, "due_span", dueClock)})`,
+  );
+}
+
+/**
+ * The query around a helper's body: the body over the whole relation (spans matched by calendar), or,
+ * with `calendars`, one body per calendar over that calendar's rows and spans, and NULL for the rest.
+ */
+function assemble<R>(
+  args: FromRelation<string>,
+  nullType: "BIGINT" | "TIMESTAMPTZ",
+  body: (source: RawBuilder<unknown>, t: ResolvedTables) => RawBuilder<unknown>,
+): RawBuilder<R> {
+  const relation = sql.table(relationName(args.from));
+  const t = tables(args);
+  if (!args.calendars) return body(relation, t) as RawBuilder<R>;
+  const calendar = column("src", args.calendar);
+  const branches = args.calendars.map((name) =>
+    body(sql`(SELECT * FROM ${relation} AS src WHERE ${calendar} = ${name})`, {
+      spans: sql`(SELECT * FROM ${t.spans} AS s WHERE s.calendar = ${name})`,
+      coverage: sql`(SELECT * FROM ${t.coverage} AS c WHERE c.calendar = ${name})`,
+      oneCalendar: true,
+    }),
+  );
+  const known =
+    args.calendars.length > 0 ? sql`${calendar} NOT IN (${sql.join([...args.calendars])})` : sql`true`;
+  const rest = sql`(SELECT src.*, CAST(NULL AS ${sql.raw(nullType)}) AS ${sql.id(args.as)} FROM ${relation} AS src
+WHERE ${calendar} IS NULL OR ${known})`;
+  return sql<R>`(${sql.join(
+    [...branches, rest],
+    sql`
+UNION ALL
+`,
+  )})`;
 }
 
 // Helper columns of businessDueAt, removed from its output.
@@ -158,13 +217,21 @@ function instantAtClock(coverage: string, span: string, clock: RawBuilder<unknow
 interface ResolvedTables {
   spans: RawBuilder<unknown>;
   coverage: RawBuilder<unknown>;
+  /** The spans are one calendar's: the lookups match on the instant alone. */
+  oneCalendar: boolean;
 }
 
 function tables(args: BusinessTimeTables): ResolvedTables {
   return {
     spans: sql.table(relationName(args.spans ?? CALENDAR_SPANS_TABLE)),
     coverage: sql.table(relationName(args.coverage ?? CALENDAR_COVERAGE_TABLE)),
+    oneCalendar: false,
   };
+}
+
+/** The calendar condition of a span lookup: none when the spans are already one calendar's. */
+function sameCalendar(t: ResolvedTables, span: RawBuilder<unknown>, calendar: string): RawBuilder<unknown> {
+  return t.oneCalendar ? sql`` : sql`${span}.calendar = ${column("src", calendar)} AND `;
 }
 
 function joinClockAt(
@@ -182,7 +249,7 @@ ${joinSpanAt(t, calendar, span, at)}`;
 function joinSpanAt(t: ResolvedTables, calendar: string, span: string, at: string): RawBuilder<unknown> {
   const s = sql.id(span);
   return sql`ASOF LEFT JOIN ${t.spans} AS ${s}
-  ON ${s}.calendar = ${column("src", calendar)} AND ${column("src", at)} >= ${s}.span_start`;
+  ON ${sameCalendar(t, s, calendar)}${column("src", at)} >= ${s}.span_start`;
 }
 
 /** The span of the row's calendar in which the clock passes `clock`: greatest running count below it. */
@@ -194,7 +261,7 @@ function joinSpanReachingClock(
 ): RawBuilder<unknown> {
   const s = sql.id(span);
   return sql`ASOF LEFT JOIN ${t.spans} AS ${s}
-  ON ${s}.calendar = ${column("src", calendar)} AND ${clock} > ${s}.business_s_at_start`;
+  ON ${sameCalendar(t, s, calendar)}${clock} > ${s}.business_s_at_start`;
 }
 
 function column(relation: string, name: string): RawBuilder<unknown> {

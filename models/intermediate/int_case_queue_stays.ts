@@ -38,46 +38,30 @@ export const intCaseQueueStays = defineModel({
   build: ({ db }) =>
     db
       .with("spans", (qb) =>
-        qb
-          .selectFrom("int_case_timeline")
-          .select([
-            "case_id",
-            "span_seq",
-            "span_start",
-            "cycle",
-            "queue",
-            sql<boolean>`state IN ('open', 'pending')`.as("in_backlog"),
-            sql<Date>`min(span_start) OVER (PARTITION BY case_id, cycle)`.as("cycle_started_at"),
-          ]),
-      )
-      .with("changes", (qb) =>
-        qb.selectFrom("spans").selectAll().select(
-          sql<number>`CASE WHEN lag(queue) OVER w IS DISTINCT FROM queue
-                OR lag(in_backlog) OVER w IS DISTINCT FROM in_backlog THEN 1 ELSE 0 END`.as("changed"),
-        )
-          .modifyEnd(sql`WINDOW w AS (PARTITION BY case_id ORDER BY span_seq)`),
+        qb.selectFrom("int_case_timeline").select([
+          "case_id",
+          "span_seq",
+          "span_start",
+          "cycle",
+          "queue",
+          sql<boolean>`state IN ('open', 'pending')`.as("in_backlog"),
+          // Gaps and islands: within a run of spans with the same queue and backlog flag this
+          // difference is constant, and it changes from one run to the next (one window, one sort).
+          sql<number>`span_seq - row_number() OVER (PARTITION BY case_id, queue, state IN ('open', 'pending') ORDER BY span_seq)`.as(
+            "run",
+          ),
+        ]),
       )
       .with("islands", (qb) =>
         qb
-          .selectFrom(
-            qb
-              .selectFrom("changes")
-              .selectAll()
-              .select(
-                sql<number>`sum(changed) OVER (PARTITION BY case_id ORDER BY span_seq ROWS UNBOUNDED PRECEDING)`.as(
-                  "island",
-                ),
-              )
-              .as("numbered"),
-          )
-          .groupBy(["case_id", "island"])
+          .selectFrom("spans")
+          .groupBy(["case_id", "queue", "in_backlog", "run"])
           .select([
             "case_id",
-            "island",
-            sql<string>`any_value(queue)`.as("queue"),
-            sql<boolean>`bool_and(in_backlog)`.as("in_backlog"),
+            "queue",
+            "in_backlog",
+            sql<number>`min(span_seq)`.as("first_seq"),
             sql<number>`min(cycle)`.as("cycle"),
-            sql<Date>`min(cycle_started_at)`.as("cycle_started_at"),
             sql<Date>`min(span_start)`.as("started_at"),
           ]),
       )
@@ -89,20 +73,24 @@ export const intCaseQueueStays = defineModel({
             sql<boolean | null>`lag(in_backlog) OVER w`.as("previous_in_backlog"),
             sql<boolean | null>`lead(in_backlog) OVER w`.as("next_in_backlog"),
             sql<Date | null>`lead(started_at) OVER w`.as("next_started_at"),
+            sql<number>`CAST(count(*) FILTER (WHERE in_backlog) OVER (w ROWS UNBOUNDED PRECEDING) AS INTEGER)`.as(
+              "stay_seq",
+            ),
             // No later backlog island: this one's exit (if any) is the case's final one.
-            sql<boolean>`count(*) FILTER (WHERE in_backlog) OVER (PARTITION BY case_id ORDER BY island
-              ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) = 0`.as("is_last_stay"),
+            sql<boolean>`count(*) FILTER (WHERE in_backlog) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) = 0`.as(
+              "is_last_stay",
+            ),
+            // The cycle's first island starts the cycle (a reopen always starts a new island).
+            sql<Date>`min(started_at) OVER (PARTITION BY case_id, cycle)`.as("cycle_started_at"),
           ])
-          .modifyEnd(sql`WINDOW w AS (PARTITION BY case_id ORDER BY island)`),
+          .modifyEnd(sql`WINDOW w AS (PARTITION BY case_id ORDER BY first_seq)`),
       )
       .selectFrom("linked as s")
       .innerJoin("stg_cases as c", "c.case_id", "s.case_id")
       .where("s.in_backlog", "=", true)
       .select([
         "s.case_id",
-        sql<number>`CAST(row_number() OVER (PARTITION BY s.case_id ORDER BY s.island) AS INTEGER)`.as(
-          "stay_seq",
-        ),
+        "s.stay_seq",
         "s.cycle",
         "s.cycle_started_at",
         "s.queue",

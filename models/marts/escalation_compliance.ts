@@ -50,7 +50,9 @@ export const escalationCompliance = defineModel({
   grain: "one row per case per SLA cycle per escalation level crossed while open",
   dependsOn: ["int_case_queue_stays", "stg_case_events", "stg_cases"],
   incremental: { key: "case_id" },
-  build: ({ db, asOf }) => {
+  build: ({ db, asOf, policy }) => {
+    // The policy's calendars: business-time lookups run one calendar at a time (business-time-sql.ts).
+    const calendars = Object.keys(policy.calendars);
     const asOfAt = sql<Date>`CAST(${asOf.toISOString()} AS TIMESTAMPTZ)`;
     return (
       db
@@ -82,9 +84,12 @@ export const escalationCompliance = defineModel({
               sql<boolean>`cycle_started_at + to_seconds(escalate_after_s[level]) < coalesce(left_at, ${asOfAt})`,
             ),
         )
-        .with("levels_business", (qb) => qb.selectFrom("levels").selectAll().where("aging_clock", "=", "business"))
+        .with("levels_business", (qb) =>
+          qb.selectFrom("levels").selectAll().where("aging_clock", "=", "business"),
+        )
         .with("thresholds_business", () =>
           businessDueAt({
+            calendars,
             from: "levels_business",
             calendar: "calendar",
             start: "cycle_started_at",
@@ -149,20 +154,27 @@ export const escalationCompliance = defineModel({
                 .as("t"),
             )
             .selectAll()
-            .where(sql<boolean>`crossed_at < coalesce(left_at, CAST('infinity' AS TIMESTAMPTZ)) AND crossed_at <= ${asOfAt}`)
-            .modifyEnd(sql`QUALIFY row_number() OVER (PARTITION BY case_id, cycle, level ORDER BY crossed_at) = 1`),
+            .where(
+              sql<boolean>`crossed_at < coalesce(left_at, CAST('infinity' AS TIMESTAMPTZ)) AND crossed_at <= ${asOfAt}`,
+            )
+            .modifyEnd(
+              sql`QUALIFY row_number() OVER (PARTITION BY case_id, cycle, level ORDER BY crossed_at) = 1`,
+            ),
         )
         .with("cycle_starts", (qb) =>
-          qb
-            .selectFrom("int_case_queue_stays")
-            .select(["case_id", "cycle", "cycle_started_at"])
-            .distinct(),
+          qb.selectFrom("int_case_queue_stays").select(["case_id", "cycle", "cycle_started_at"]).distinct(),
         )
         // Escalation events, each placed in the cycle running when it happened.
         .with("escalations", (qb) =>
           qb
             .selectFrom(
-              sql<{ case_id: string; cycle: number; occurred_at: Date; escalation_level: number | null; event_seq: number }>`(
+              sql<{
+                case_id: string;
+                cycle: number;
+                occurred_at: Date;
+                escalation_level: number | null;
+                event_seq: number;
+              }>`(
                 SELECT e.case_id, c.cycle, e.occurred_at, e.escalation_level, e.event_seq
                 FROM ${sql.table("stg_case_events")} AS e
                 ASOF JOIN ${sql.table("cycle_starts")} AS c ON c.case_id = e.case_id AND e.occurred_at >= c.cycle_started_at
@@ -234,7 +246,10 @@ export const escalationCompliance = defineModel({
     acceptedValues("status", ESCALATION_STATUSES),
     relationship("case_id", "stg_cases", "case_id"),
     invariant("levels are 1 to 3", "level BETWEEN 1 AND 3"),
-    invariant("crossed no earlier than the threshold", "crossed_at >= cycle_started_at + to_seconds(threshold_s)"),
+    invariant(
+      "crossed no earlier than the threshold",
+      "crossed_at >= cycle_started_at + to_seconds(threshold_s)",
+    ),
     invariant("an exception is late or missing", "is_exception = (status <> 'on_time')"),
     invariant("late and missing say how long", "(status = 'on_time') = (overdue_s IS NULL)"),
   ],

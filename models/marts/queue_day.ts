@@ -5,6 +5,13 @@ import { businessSecondsBetween } from "../calendar/business-time-sql.ts";
 import { acceptedValues, custom, invariant, notNull, unique } from "../data-tests.ts";
 import { defineModel } from "../model.ts";
 
+/** The instant a local date ends (the next local midnight) in the zone a column names; CASE as above. */
+function localMidnight(zones: readonly string[], zone: string, day: string) {
+  const next = sql`CAST(${sql.ref(day)} + 1 AS TIMESTAMP)`;
+  const branches = zones.map((z) => sql`WHEN ${z} THEN timezone(${z}, ${next})`);
+  return sql<Date>`CASE ${sql.ref(zone)} ${sql.join(branches, sql` `)} ELSE timezone(${sql.ref(zone)}, ${next}) END`;
+}
+
 export interface AgeBandCount {
   band_order: number;
   label: string;
@@ -54,8 +61,16 @@ export interface QueueDay {
   backlog_state: "green" | "amber" | "red";
 }
 
-const localDay = (zone: string, instant: string) =>
-  sql<string>`CAST(timezone(${sql.ref(zone)}, ${sql.ref(instant)}) AS DATE)`;
+/**
+ * The local date of an instant in the zone a column names. Why a CASE over the policy's zones: DuckDB
+ * converts several times faster when the zone is a constant than when it varies by row (measured: 0.5 s
+ * against 2.3 s for a million rows).
+ */
+function localDay(zones: readonly string[], zone: string, instant: string) {
+  const branches = zones.map((z) => sql`WHEN ${z} THEN CAST(timezone(${z}, ${sql.ref(instant)}) AS DATE)`);
+  return sql<string>`CASE ${sql.ref(zone)} ${sql.join(branches, sql` `)}
+    ELSE CAST(timezone(${sql.ref(zone)}, ${sql.ref(instant)}) AS DATE) END`;
+}
 
 /**
  * Flow is counted from the stays of int_case_queue_stays: each stay is one entry (opened, transferred
@@ -71,7 +86,10 @@ export const queueDay = defineModel({
   layer: "marts",
   grain: "one row per queue per day",
   dependsOn: ["int_case_queue_stays", "case_sla"],
-  build: ({ db, asOf }) => {
+  build: ({ db, asOf, policy }) => {
+    // The policy's calendars: business-time lookups run one calendar at a time (business-time-sql.ts).
+    const calendars = Object.keys(policy.calendars);
+    const zones = [...new Set(Object.values(policy.calendars).map((c) => c.time_zone))];
     const asOfAt = sql<Date>`CAST(${asOf.toISOString()} AS TIMESTAMPTZ)`;
     return (
       db
@@ -88,8 +106,8 @@ export const queueDay = defineModel({
               "s.cycle_started_at",
               "s.entry_kind",
               "s.exit_kind",
-              localDay("q.time_zone", "s.entered_at").as("entered_day"),
-              sql<string | null>`CAST(timezone(q.time_zone, s.left_at) AS DATE)`.as("left_day"),
+              localDay(zones, "q.time_zone", "s.entered_at").as("entered_day"),
+              localDay(zones, "q.time_zone", "s.left_at").as("left_day"),
             ]),
         )
         .with("movements", (qb) =>
@@ -120,7 +138,9 @@ export const queueDay = defineModel({
                   sql<number>`CAST(exit_kind = 'cancelled' AS INTEGER)`.as("cancellation"),
                   sql<number>`CAST(exit_kind = 'transfer_out' AS INTEGER)`.as("transfer_out"),
                   // Completed on a later day than it arrived: it was part of that day's opening backlog.
-                  sql<number>`CAST(exit_kind = 'completed' AND left_day > entered_day AS INTEGER)`.as("recovered"),
+                  sql<number>`CAST(exit_kind = 'completed' AND left_day > entered_day AS INTEGER)`.as(
+                    "recovered",
+                  ),
                 ]),
             ),
         )
@@ -207,7 +227,7 @@ export const queueDay = defineModel({
             )
             .selectAll()
             .select(
-              sql<Date>`greatest(least(timezone(time_zone, CAST(day + 1 AS TIMESTAMP)), ${asOfAt}), cycle_started_at)`.as(
+              sql<Date>`greatest(least(${localMidnight(zones, "time_zone", "day")}, ${asOfAt}), cycle_started_at)`.as(
                 "measured_at",
               ),
             ),
@@ -217,6 +237,7 @@ export const queueDay = defineModel({
         )
         .with("business_aged", () =>
           businessSecondsBetween({
+            calendars,
             from: "open_on_business_clock",
             calendar: "calendar",
             start: "cycle_started_at",
@@ -270,7 +291,10 @@ export const queueDay = defineModel({
             ]),
         )
         .with("oldest", (qb) =>
-          qb.selectFrom("aged").groupBy(["queue", "day"]).select(["queue", "day", sql<number>`max(age_s)`.as("oldest_open_age_s")]),
+          qb
+            .selectFrom("aged")
+            .groupBy(["queue", "day"])
+            .select(["queue", "day", sql<number>`max(age_s)`.as("oldest_open_age_s")]),
         )
         // Resolution cycles by the day (queue zone) their target fell due; open ones only once breached.
         .with("sla_due", (qb) =>
@@ -279,19 +303,23 @@ export const queueDay = defineModel({
             .innerJoin("policy_queues as q", "q.queue", "s.queue")
             .where("s.metric", "=", "resolution")
             .where("s.state", "in", ["met", "breached", "open_breached"])
-            .groupBy(["s.queue", sql`CAST(timezone(q.time_zone, s.due_at) AS DATE)`])
+            .groupBy(["s.queue", sql`2`])
             .select([
               "s.queue",
-              sql<string>`CAST(timezone(q.time_zone, s.due_at) AS DATE)`.as("day"),
+              localDay(zones, "q.time_zone", "s.due_at").as("day"),
               sql<number>`count(*) FILTER (WHERE s.state = 'met')`.as("met"),
               sql<number>`count(*) FILTER (WHERE s.state <> 'met')`.as("breached"),
             ]),
         )
         .selectFrom("accumulated as a")
         .innerJoin("policy_queues as q", "q.queue", "a.queue")
-        .innerJoin("backlog as b", (join) => join.onRef("b.queue", "=", "a.queue").onRef("b.day", "=", "a.day"))
+        .innerJoin("backlog as b", (join) =>
+          join.onRef("b.queue", "=", "a.queue").onRef("b.day", "=", "a.day"),
+        )
         .leftJoin("oldest as o", (join) => join.onRef("o.queue", "=", "a.queue").onRef("o.day", "=", "a.day"))
-        .leftJoin("sla_due as d", (join) => join.onRef("d.queue", "=", "a.queue").onRef("d.day", "=", "a.day"))
+        .leftJoin("sla_due as d", (join) =>
+          join.onRef("d.queue", "=", "a.queue").onRef("d.day", "=", "a.day"),
+        )
         .select([
           "a.queue",
           "a.day",
@@ -333,7 +361,10 @@ export const queueDay = defineModel({
       "counts are not negative",
       "open_start >= 0 AND receipts >= 0 AND completions >= 0 AND cancellations >= 0 AND transfers_in >= 0 AND transfers_out >= 0 AND carryover >= 0",
     ),
-    invariant("receipts are new cases, transfers in and reopens", "receipts = new_cases + transfers_in + reopened"),
+    invariant(
+      "receipts are new cases, transfers in and reopens",
+      "receipts = new_cases + transfers_in + reopened",
+    ),
     invariant(
       "flow conservation: open_start + receipts - completions - cancellations - transfers_out = carryover",
       "open_start + receipts - completions - cancellations - transfers_out = carryover",
@@ -347,7 +378,10 @@ export const queueDay = defineModel({
       "the aging bands hold the whole carryover",
       "list_sum(list_transform(backlog_by_age, b -> b.cases)) = carryover",
     ),
-    invariant("an oldest age exactly when something is open", "(oldest_open_age_s IS NULL) = (carryover = 0)"),
+    invariant(
+      "an oldest age exactly when something is open",
+      "(oldest_open_age_s IS NULL) = (carryover = 0)",
+    ),
     invariant("attainment is met over due", "sla_due = sla_met + sla_breached"),
     custom(
       "each day opens with the previous day's carryover",

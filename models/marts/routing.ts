@@ -48,84 +48,118 @@ export const routing = defineModel({
   grain: "one row per case per SLA cycle with at least one transfer out of a queue",
   dependsOn: ["int_case_queue_stays", "case_sla"],
   incremental: { key: "case_id" },
-  build: ({ db }) =>
-    db
-      .with("cycles", (qb) =>
-        qb
-          .selectFrom("int_case_queue_stays as s")
-          .groupBy(["s.case_id", "s.cycle"])
-          .having(sql<boolean>`count(*) FILTER (WHERE s.exit_kind = 'transfer_out') > 0`)
-          .select([
-            "s.case_id",
-            "s.cycle",
-            sql<string>`arg_min(s.queue, s.stay_seq)`.as("first_queue"),
-            sql<string>`arg_max(s.queue, s.stay_seq)`.as("final_queue"),
-            sql<string[]>`list(s.queue ORDER BY s.stay_seq)`.as("queue_path"),
-            sql<number>`CAST(count(*) FILTER (WHERE s.exit_kind = 'transfer_out') AS INTEGER)`.as("transfers"),
-            sql<unknown>`list(struct_pack(queue := s.queue,
+  build: ({ db, policy }) => {
+    // The policy's calendars: business-time lookups run one calendar at a time (business-time-sql.ts).
+    const calendars = Object.keys(policy.calendars);
+    return (
+      db
+        // Most cycles never move: find the few that did first, then aggregate only their stays.
+        .with("moved", (qb) =>
+          qb
+            .selectFrom("int_case_queue_stays")
+            .where("exit_kind", "=", "transfer_out")
+            .select(["case_id", "cycle"])
+            .distinct(),
+        )
+        .with("cycles", (qb) =>
+          qb
+            .selectFrom("int_case_queue_stays as s")
+            .innerJoin("moved as m", (join) =>
+              join.onRef("m.case_id", "=", "s.case_id").onRef("m.cycle", "=", "s.cycle"),
+            )
+            .groupBy(["s.case_id", "s.cycle"])
+            .select([
+              "s.case_id",
+              "s.cycle",
+              sql<string>`arg_min(s.queue, s.stay_seq)`.as("first_queue"),
+              sql<string>`arg_max(s.queue, s.stay_seq)`.as("final_queue"),
+              sql<string[]>`list(s.queue ORDER BY s.stay_seq)`.as("queue_path"),
+              sql<number>`CAST(count(*) FILTER (WHERE s.exit_kind = 'transfer_out') AS INTEGER)`.as(
+                "transfers",
+              ),
+              sql<unknown>`list(struct_pack(queue := s.queue,
                 actual_s := CAST((epoch_us(s.left_at) - epoch_us(s.entered_at)) // 1000000 AS INTEGER))
               ORDER BY s.stay_seq) FILTER (WHERE s.exit_kind = 'transfer_out')`.as("wrong_queue_stays"),
-            sql<Date>`min(s.cycle_started_at)`.as("cycle_started_at"),
-            sql<Date>`max(s.left_at) FILTER (WHERE s.exit_kind = 'transfer_out')`.as("last_transfer_at"),
-            sql<boolean>`bool_or(s.left_at IS NULL)`.as("is_open"),
-          ]),
-      )
-      .with("calendared", (qb) =>
-        qb
-          .selectFrom("cycles as c")
-          .leftJoin("policy_queues as q", "q.queue", "c.final_queue")
-          .selectAll("c")
-          .select("q.calendar"),
-      )
-      .with("timed", () =>
-        businessSecondsBetween({
-          from: "calendared",
-          calendar: "calendar",
-          start: "cycle_started_at",
-          end: "last_transfer_at",
-          as: "delay_business_s",
-        }),
-      )
-      .selectFrom(
-        sql<{
-          case_id: string;
-          cycle: number;
-          first_queue: string;
-          final_queue: string;
-          queue_path: string[];
-          transfers: number;
-          wrong_queue_stays: unknown;
-          cycle_started_at: Date;
-          last_transfer_at: Date;
-          is_open: boolean;
-          delay_business_s: number | null;
-        }>`timed`.as("t"),
-      )
-      .leftJoin("case_sla as s", (join) =>
-        join.onRef("s.case_id", "=", "t.case_id").onRef("s.cycle", "=", "t.cycle").on("s.metric", "=", "resolution"),
-      )
-      .select([
-        "t.case_id",
-        "t.cycle",
-        "t.first_queue",
-        "t.final_queue",
-        "t.queue_path",
-        "t.transfers",
-        "t.wrong_queue_stays",
-        "t.cycle_started_at",
-        "t.last_transfer_at",
-        sql<number>`(epoch_us(t.last_transfer_at) - epoch_us(t.cycle_started_at)) // 1000000`.as("delay_actual_s"),
-        sql<number | null>`CAST(t.delay_business_s AS BIGINT)`.as("delay_business_s"),
-        "t.is_open",
-        "s.state as resolution_state",
-        "s.breach_attributed_to",
-      ]),
+              sql<Date>`min(s.cycle_started_at)`.as("cycle_started_at"),
+              sql<Date>`max(s.left_at) FILTER (WHERE s.exit_kind = 'transfer_out')`.as("last_transfer_at"),
+              sql<boolean>`bool_or(s.left_at IS NULL)`.as("is_open"),
+            ]),
+        )
+        .with("calendared", (qb) =>
+          qb
+            .selectFrom("cycles as c")
+            .leftJoin("policy_queues as q", "q.queue", "c.final_queue")
+            .selectAll("c")
+            .select("q.calendar"),
+        )
+        .with("timed", () =>
+          businessSecondsBetween({
+            calendars,
+            from: "calendared",
+            calendar: "calendar",
+            start: "cycle_started_at",
+            end: "last_transfer_at",
+            as: "delay_business_s",
+          }),
+        )
+        .selectFrom(
+          sql<{
+            case_id: string;
+            cycle: number;
+            first_queue: string;
+            final_queue: string;
+            queue_path: string[];
+            transfers: number;
+            wrong_queue_stays: unknown;
+            cycle_started_at: Date;
+            last_transfer_at: Date;
+            is_open: boolean;
+            delay_business_s: number | null;
+          }>`timed`.as("t"),
+        )
+        .leftJoin("case_sla as s", (join) =>
+          join
+            .onRef("s.case_id", "=", "t.case_id")
+            .onRef("s.cycle", "=", "t.cycle")
+            .on("s.metric", "=", "resolution"),
+        )
+        .select([
+          "t.case_id",
+          "t.cycle",
+          "t.first_queue",
+          "t.final_queue",
+          "t.queue_path",
+          "t.transfers",
+          "t.wrong_queue_stays",
+          "t.cycle_started_at",
+          "t.last_transfer_at",
+          sql<number>`(epoch_us(t.last_transfer_at) - epoch_us(t.cycle_started_at)) // 1000000`.as(
+            "delay_actual_s",
+          ),
+          sql<number | null>`CAST(t.delay_business_s AS BIGINT)`.as("delay_business_s"),
+          "t.is_open",
+          "s.state as resolution_state",
+          "s.breach_attributed_to",
+        ])
+    );
+  },
   tests: [
-    notNull("case_id", "cycle", "first_queue", "final_queue", "transfers", "last_transfer_at", "delay_actual_s"),
+    notNull(
+      "case_id",
+      "cycle",
+      "first_queue",
+      "final_queue",
+      "transfers",
+      "last_transfer_at",
+      "delay_actual_s",
+    ),
     unique("case_id", "cycle"),
     relationship("case_id", "stg_cases", "case_id"),
     invariant("a misrouted cycle has a transfer", "transfers >= 1 AND len(queue_path) = transfers + 1"),
-    invariant("delays are not negative", "delay_actual_s >= 0 AND (delay_business_s IS NULL OR delay_business_s >= 0)"),
+    invariant(
+      "delays are not negative",
+      "delay_actual_s >= 0 AND (delay_business_s IS NULL OR delay_business_s >= 0)",
+    ),
     invariant(
       "the wrong stays add up to the delay",
       // Stays are whole seconds each, so sub-second instants may leave a second per stay.

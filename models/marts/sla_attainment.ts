@@ -81,7 +81,9 @@ export const slaAttainment = defineModel({
         qb
           .selectFrom("judged")
           .crossJoin(
-            sql<{ period: string }>`(SELECT unnest([${sql.join(ATTAINMENT_PERIODS.map((p) => sql.lit(p)))}]) AS period)`.as(
+            sql<{
+              period: string;
+            }>`(SELECT unnest([${sql.join(ATTAINMENT_PERIODS.map((p) => sql.lit(p)))}]) AS period)`.as(
               "periods",
             ),
           )

@@ -115,7 +115,9 @@ describe("orderops demo", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("render /index");
     expect(result.stderr.split("\n").filter((l) => NETWORK_FETCH_LINE.test(l.trim()))).toEqual([]);
-  });
+    // Eleven pages and their data loaders, and possibly a wait for another build of this checkout
+    // (site-pages.test.ts) to release the build lock.
+  }, 600_000);
 
   test("no personal value of the input reaches the built site", async () => {
     const personal = await fromFiles<{ v: string }>(
@@ -131,7 +133,7 @@ describe("orderops demo", () => {
     const leaked = personal.map((p) => p.v).filter((v) => v && v.length > 5 && text.includes(v));
     expect(personal.length).toBeGreaterThan(1000);
     expect(leaked).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe("the built site in Chromium", () => {
@@ -158,7 +160,8 @@ describe("the built site in Chromium", () => {
       if (m.type() === "error") errors.push(m.text());
     });
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.origin}/`, { waitUntil: "networkidle" });
+    // The queue flow chart is on the throughput page (site-pages.test.ts visits every page).
+    await page.goto(`${server.origin}/throughput`, { waitUntil: "networkidle" });
     await page.waitForSelector("#queue-flow svg [aria-label='rect'] rect, #queue-flow svg rect", {
       timeout: 15_000,
     });

@@ -44,6 +44,9 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     response.writeHead(200, {
       "content-type": TYPES[extname(path)] ?? "application/octet-stream",
       "content-length": bytes,
+      // Framework names its assets (/_observablehq, /_node, /_import, /_file) by content hash, so a
+      // static host serves them as immutable, as this server does; pages themselves are revalidated.
+      ...(url.pathname.startsWith("/_") ? { "cache-control": "public, max-age=31536000, immutable" } : {}),
     });
     createReadStream(path).pipe(response);
   });

@@ -165,7 +165,11 @@ export async function build(
 }
 
 /** Rows as plain objects with instants as ISO strings, for exact comparisons. */
-export async function rows(warehouse: Warehouse, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+export async function rows(
+  warehouse: Warehouse,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
   const result = await warehouse.all(sql, params as never[]);
   return result.map((row) =>
     Object.fromEntries(

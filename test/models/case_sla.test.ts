@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Warehouse } from "../../ingest/warehouse.ts";
 import type { Database } from "../../models/database.ts";
+import { intCaseSlaWindows } from "../../models/intermediate/int_case_sla_windows.ts";
 import { coldKysely } from "../../models/kysely-duckdb.ts";
 import { caseSla } from "../../models/marts/case_sla.ts";
 import { loadPolicy } from "../../models/policy/load.ts";
@@ -35,17 +36,26 @@ const buildSla = async () => {
 };
 
 const sla = (caseId: string, columns: string) =>
-  rows(warehouse, `SELECT metric, cycle, ${columns} FROM case_sla WHERE case_id = $1 ORDER BY cycle, metric`, [caseId]);
+  rows(
+    warehouse,
+    `SELECT metric, cycle, ${columns} FROM case_sla WHERE case_id = $1 ORDER BY cycle, metric`,
+    [caseId],
+  );
 
 describe("case_sla", () => {
-  test("compiles cold to one statement, the as-of time a bound parameter", async () => {
+  test("compiles cold to one statement each, the as-of time a bound parameter", async () => {
     const { policy } = await loadPolicy();
-    const compiled = caseSla
-      .build({ db: coldKysely<Database>(), policy, asOf: new Date("2026-03-03T00:00:00Z"), reportingTimeZone: "UTC" })
-      .compile();
-    expect(compiled.sql).toMatch(/^with "cycles" as/);
-    expect(compiled.parameters).toContain("2026-03-03T00:00:00.000Z");
-    expect(compiled.sql).not.toContain("2026-03-03");
+    const context = {
+      db: coldKysely<Database>(),
+      policy,
+      asOf: new Date("2026-03-03T00:00:00Z"),
+      reportingTimeZone: "UTC",
+    };
+    const windows = intCaseSlaWindows.build(context).compile();
+    expect(windows.sql).toMatch(/^with "cycles" as/);
+    expect(windows.parameters).toContain("2026-03-03T00:00:00.000Z");
+    expect(windows.sql).not.toContain("2026-03-03");
+    expect(caseSla.build(context).compile().sql).toMatch(/^with "last_transfers" as/);
   });
 
   test("a transfer, a customer wait and a reopen: misrouting, paused time, moved due time, two cycles", async () => {
@@ -258,7 +268,9 @@ describe("case_sla", () => {
         breached_at: "2026-03-02T14:00:00Z",
         breach_attributed_to: "warehouse",
         breach_owner_team: "warehouse_operations",
-        dependency_waits: [{ dependency: "warehouse", owner_team: "warehouse_operations", business_s: 3 * H }],
+        dependency_waits: [
+          { dependency: "warehouse", owner_team: "warehouse_operations", business_s: 3 * H },
+        ],
       },
     ]);
   });
@@ -365,7 +377,10 @@ describe("case_sla", () => {
     ]);
     await buildSla();
     expect(
-      await sla("I", "priority_tier, target_business_s, elapsed_business_s, elapsed_actual_s, due_at, state, breached_at"),
+      await sla(
+        "I",
+        "priority_tier, target_business_s, elapsed_business_s, elapsed_actual_s, due_at, state, breached_at",
+      ),
     ).toEqual([
       {
         metric: "first_touch",

@@ -17,15 +17,18 @@ export function toCsv(rows, columns = rows.length ? Object.keys(rows[0]) : []) {
   ].join("\r\n");
 }
 
-/** A button that downloads `rows` as a CSV file. */
-export function downloadButton(rows, filename, label = "Download CSV") {
+/** A button that downloads `rows` (an array, or a function giving one when clicked) as a CSV file. */
+export function downloadButton(rows, filename, label = "Download CSV", columns) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "download";
   button.textContent = label;
   button.setAttribute("aria-label", `${label}: ${filename}`);
   button.addEventListener("click", () => {
-    const blob = new Blob([toCsv(rows)], { type: "text/csv;charset=utf-8" });
+    const data = typeof rows === "function" ? rows() : rows;
+    const blob = new Blob([toCsv(data, columns ?? (data.length ? Object.keys(data[0]) : []))], {
+      type: "text/csv;charset=utf-8",
+    });
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
     link.href = url;

@@ -1,23 +1,50 @@
-// A table readers can search and sort (click a column header), with its rows downloadable as CSV.
-// Values are rendered as text by Inputs.table, never as HTML, so free text from the exports cannot run.
+// A table readers can search and sort (click a column header), with a caption, and the rows it shows
+// (after the search) downloadable as CSV. Values are rendered as text by Inputs.table, never as HTML,
+// so free text from the exports cannot run.
 import * as Inputs from "@observablehq/inputs";
 import { downloadButton } from "./csv.js";
+import { words } from "./format.js";
 
 export function dataTable(
   rows,
-  { filename, columns, header, format, label = "Search", rowsShown = 12 } = {},
+  {
+    filename,
+    caption,
+    columns,
+    header,
+    format,
+    sort,
+    reverse = false,
+    label = "Search",
+    rowsShown = 12,
+    testid,
+  } = {},
 ) {
   const search = Inputs.search(rows, { placeholder: `${label}…`, label });
   const container = document.createElement("div");
   container.className = "data-table";
+  if (testid) container.dataset.testid = testid;
   const controls = document.createElement("div");
   controls.className = "data-table-controls";
-  controls.append(search, downloadButton(rows, filename));
+  const download = downloadButton(() => search.value, filename, "Download CSV", columns);
+  controls.append(search, download);
   const tableSlot = document.createElement("div");
+  const shownColumns = columns ?? Object.keys(rows[0] ?? {});
+  const headers = Object.fromEntries(shownColumns.map((c) => [c, header?.[c] ?? words(c)]));
   const render = () => {
-    tableSlot.replaceChildren(
-      Inputs.table(search.value, { columns, header, format, rows: rowsShown, layout: "auto" }),
-    );
+    const table = Inputs.table(search.value, {
+      columns: shownColumns,
+      header: headers,
+      format,
+      sort,
+      reverse,
+      rows: rowsShown,
+      layout: "auto",
+      select: false,
+    });
+    const element = table.querySelector("table");
+    if (element && caption) element.createCaption().textContent = caption;
+    tableSlot.replaceChildren(table);
   };
   search.addEventListener("input", render);
   render();

@@ -1,0 +1,7 @@
+// Data loader: QA sampling coverage (qa_coverage mart: one row per work type × month of completion).
+import { readMart } from "./read-mart.ts";
+
+await readMart(`
+  SELECT month, work_type, completed_cases, reviewed_cases, reviews, coverage, target, gap, meets_target,
+         reviews_short
+  FROM qa_coverage ORDER BY month, work_type`);
