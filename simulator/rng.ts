@@ -3,7 +3,7 @@
  *
  * Why our own generator: the simulator draws tens of millions of numbers per run, so the generator
  * must be a few integer operations with no allocation, and the same seed must give the same stream
- * on every machine and Node version forever (Math.random gives neither). xoshiro128** (Blackman &
+ * on every machine and Node version forever (the built-in generator gives neither). xoshiro128** (Blackman &
  * Vigna) passes BigCrush, needs only 32-bit integer arithmetic, and is seeded through splitmix32 so
  * that nearby seeds give unrelated streams.
  */
