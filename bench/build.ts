@@ -209,8 +209,10 @@ ${table([
 - DuckDB reference: the same process copying the raw cases into a sorted table just before each build, a
   gauge of how busy the shared machine was (it varies several-fold between quiet and busy moments).
 - Peak resident memory of the benchmark process after build 1: **${plainPeak} MiB**; after all four builds: ${peakRssMiB()} MiB.
-- Incremental / full on the same data: **${(ratio * 100).toFixed(0)}%** of the time (${(modelRatio * 100).toFixed(0)}% for the models alone; the
-  data tests run over whole tables either way). In scope: ${Object.entries(summary?.keys ?? {})
+- Incremental / full on the same data: **${(ratio * 100).toFixed(0)}%** of the time (${(modelRatio * 100).toFixed(0)}% for the models alone; row-level and by-key
+  data tests look at the rebuilt rows only, the others at whole tables). In scope: ${Object.entries(
+    summary?.keys ?? {},
+  )
     .map(([k, n]) => `${n?.toLocaleString("en-US")} ${k}`)
     .join(
       ", ",
