@@ -7,7 +7,9 @@
  * changes offset at most a few times a year, so we sample each day once, bisect to the second where
  * the offset changed, and afterwards every conversion is arithmetic.
  */
+
 import { z } from "zod";
+import { isIanaTimeZone } from "../ingest/time-zone.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -31,14 +33,8 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-export function isTimeZone(zone: string): boolean {
-  try {
-    formatterFor(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether a name is an IANA zone this runtime knows (the project's one definition, in ingest/). */
+export const isTimeZone = isIanaTimeZone;
 
 /** An IANA zone name that this Node's Intl knows, e.g. "Europe/London". */
 export const TimeZoneName = z

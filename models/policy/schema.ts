@@ -8,11 +8,13 @@
  * (seconds, fractions, minutes after midnight), so transforms sit at the leaves and consumers never
  * parse text.
  */
+
 import { z } from "zod";
 import { ADJUSTMENT_KINDS } from "../../ingest/contracts/adjustments.ts";
 import { DEPENDENCIES } from "../../ingest/contracts/case-events.ts";
 import { PRIORITIES, QUEUES, WORK_TYPES } from "../../ingest/contracts/cases.ts";
 import { QA_DIMENSIONS } from "../../ingest/contracts/qa-reviews.ts";
+import { isIanaTimeZone } from "../../ingest/time-zone.ts";
 
 /** Weekday keys of a calendar's weekly hours, Monday first (ISO 8601 order). */
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
@@ -194,18 +196,6 @@ const holiday = () =>
       }
       return { from: value.from, to: value.to, name: value.name ?? null };
     });
-
-/** True for a zone name the runtime's time-zone database knows (America/New_York, Europe/Berlin, UTC). */
-export function isIanaTimeZone(name: string): boolean {
-  // Intl also accepts offsets such as "+01:00"; a business calendar needs a named zone with DST rules.
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const timeZone = () =>
   z
