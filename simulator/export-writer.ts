@@ -1,7 +1,11 @@
 /**
  * Writes generated rows as an export file through DuckDB's own writers (CSV, NDJSON, Parquet), so the
- * demo drop is produced by the same engine that reads it, at any scale, without holding it in memory.
+ * demo drop is produced by the same engine that reads it. Rows are staged in a DuckDB file beside the
+ * export (named with a leading underscore, which ingest skips) with a bounded memory limit, so a
+ * 10-million-order drop does not have to fit in memory: DuckDB spills the staged rows to that file.
  */
+import { rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { quoteIdent, quoteLiteral } from "../ingest/warehouse.ts";
 
@@ -25,7 +29,14 @@ export async function openExportWriter(
   columns: readonly string[],
   format: ExportFileFormat,
 ): Promise<ExportWriter> {
-  const instance = await DuckDBInstance.create(":memory:");
+  const staging = join(dirname(path), `_${basename(path)}.staging.duckdb`);
+  const removeStaging = () => {
+    rmSync(staging, { force: true });
+    rmSync(`${staging}.wal`, { force: true });
+  };
+  removeStaging();
+  // Eight writers run at once: a small limit each keeps the generator's memory flat at any scale.
+  const instance = await DuckDBInstance.create(staging, { memory_limit: "256MB" });
   const connection: DuckDBConnection = await instance.connect();
   await connection.run(`CREATE TABLE staged (${columns.map((c) => `${quoteIdent(c)} VARCHAR`).join(", ")})`);
   const appender: DuckDBAppender = await connection.createAppender("staged");
@@ -50,6 +61,7 @@ export async function openExportWriter(
       } finally {
         connection.closeSync();
         instance.closeSync();
+        removeStaging();
       }
     },
   };

@@ -75,6 +75,12 @@ export async function runDemo(options: DemoCommandOptions): Promise<void> {
     onProgress: (message) => note(message),
   });
   for (const file of drop.files) note(`${file.path}: ${file.rows.toLocaleString("en-US")} rows`);
+  for (const [team, hours] of Object.entries(drop.summary.teams)) {
+    const occupancy = hours.rosteredHours > 0 ? hours.workedHours / hours.rosteredHours : 0;
+    note(
+      `${team}: ${Math.round(occupancy * 100)}% occupied (${Math.round(hours.workedHours).toLocaleString("en-US")} of ${Math.round(hours.rosteredHours).toLocaleString("en-US")} rostered hours on cases)`,
+    );
+  }
   if (options.defects > 0) {
     const injected = Object.values(drop.injectedDefects).reduce((a, b) => a + (b ?? 0), 0);
     note(

@@ -5,20 +5,14 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import type { z } from "zod";
+import { formatYamlIssue, parseYamlDocument, type YamlIssue } from "../../ingest/yaml-document.ts";
 import { Policy } from "./schema.ts";
 
 /** The policy shipped at the repository root: the demo and a build with no --policy use it. */
 export const DEFAULT_POLICY_FILE = fileURLToPath(new URL("../../policy.yaml", import.meta.url));
 
-export interface PolicyIssue {
-  /** Dotted key path, e.g. `queues.payment_hold.sla.exception.p1.resolve_within`; "" for the file itself. */
-  path: string;
-  /** 1-based line in the file, when the key (or its nearest written parent) is there. */
-  line: number | null;
-  message: string;
-}
+export type PolicyIssue = YamlIssue;
+export { formatPath } from "../../ingest/yaml-document.ts";
 
 /** The policy file is unreadable, not YAML, or breaks the schema; the message has one line per issue. */
 export class PolicyError extends Error {
@@ -26,7 +20,7 @@ export class PolicyError extends Error {
     readonly file: string,
     readonly issues: readonly PolicyIssue[],
   ) {
-    super(issues.map((issue) => formatIssue(file, issue)).join("\n"));
+    super(issues.map((issue) => formatYamlIssue(file, issue)).join("\n"));
     this.name = "PolicyError";
   }
 }
@@ -61,30 +55,9 @@ export async function loadPolicy(file: string = DEFAULT_POLICY_FILE): Promise<Lo
 
 /** Parses and validates policy text; `file` only names the source in errors. */
 export function parsePolicy(text: string, file: string): LoadedPolicy {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new PolicyError(
-      file,
-      doc.errors.map((error) => ({
-        path: "",
-        line: error.linePos?.[0]?.line ?? null,
-        message: `not valid YAML: ${error.message.split("\n")[0]}`,
-      })),
-    );
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
-  const result = Policy.safeParse(data ?? {}, { reportInput: true });
-  if (!result.success) {
-    const lineOf = (path: readonly PropertyKey[]) => {
-      const offset = offsetOf(doc, path);
-      return offset === null ? null : lineCounter.linePos(offset).line;
-    };
-    throw new PolicyError(
-      file,
-      result.error.issues.flatMap((issue) => describeIssue(issue, lineOf)),
-    );
-  }
+  // The shipped policy shares calendars and hours through anchors; allow generous reuse.
+  const result = parseYamlDocument(text, Policy, { maxAliasCount: 1000 });
+  if (!result.ok) throw new PolicyError(file, result.issues);
   return { file, policy: result.data, version: policyVersion(result.data) };
 }
 
@@ -93,85 +66,6 @@ export function policyVersion(policy: Policy): PolicyVersion {
   const declared = policy.version ?? null;
   const short = `sha256 ${hash.slice(0, 12)}`;
   return { declared, hash, label: declared ? `${declared} (${short})` : short };
-}
-
-function describeIssue(
-  issue: z.core.$ZodIssue,
-  lineOf: (path: readonly PropertyKey[]) => number | null,
-): PolicyIssue[] {
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
-      const path = [...issue.path, key];
-      return { path: formatPath(path), line: lineOf(path), message: "unknown key" };
-    });
-  }
-  if (issue.code === "invalid_key") {
-    // A record key that breaks its pattern: say what the key's own schema said.
-    const inner = issue.issues[0]?.message;
-    return [
-      {
-        path: formatPath(issue.path),
-        line: lineOf(issue.path),
-        message: `bad key: ${inner ?? issue.message}`,
-      },
-    ];
-  }
-  // YAML has no undefined: an undefined input is a key the file leaves out.
-  const missing =
-    (issue.code === "invalid_type" || issue.code === "invalid_union") && issue.input === undefined;
-  return [
-    {
-      path: formatPath(issue.path),
-      line: lineOf(issue.path),
-      message: missing ? "missing: this key is required" : issue.message,
-    },
-  ];
-}
-
-/** `queues.payment_hold.sla` with list positions as `[0]`: `calendars.us.hours.mon[0]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += out === "" ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
-}
-
-function formatIssue(file: string, issue: PolicyIssue): string {
-  const where = issue.line === null ? file : `${file}:${issue.line}`;
-  return issue.path === "" ? `${where}: ${issue.message}` : `${where}: ${issue.path}: ${issue.message}`;
-}
-
-/**
- * Offset in the text of the node at `path`, following aliases; for a key that is not written (a missing
- * required key) the nearest written parent's key. A collection is reported at its key, a scalar at itself.
- */
-function offsetOf(doc: ReturnType<typeof parseDocument>, path: readonly PropertyKey[]): number | null {
-  let node: unknown = doc.contents;
-  let keyOffset: number | null = null;
-  for (const segment of path) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
-      );
-      if (!pair) return keyOffset ?? rangeStart(node);
-      keyOffset = rangeStart(pair.key as Node | null) ?? keyOffset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === "number" && node.items[segment] !== undefined) {
-      node = node.items[segment];
-      keyOffset = rangeStart(node as Node) ?? keyOffset;
-    } else {
-      return keyOffset ?? rangeStart(node as Node | null);
-    }
-  }
-  if (isAlias(node)) return keyOffset ?? rangeStart(node);
-  return isScalar(node) ? rangeStart(node) : (keyOffset ?? rangeStart(node as Node | null));
-}
-
-function rangeStart(node: Node | null | undefined): number | null {
-  return node?.range?.[0] ?? null;
 }
 
 /** JSON with object keys sorted, so equal policies hash equal whatever their key order in the file. */

@@ -1,14 +1,14 @@
 /**
  * The operation the demo generator simulates (YAML, validated by zod; the shipped default is
- * simulator/operations/default.yaml). Errors name the file and the key.
+ * simulator/operations/default.yaml). Errors name the file, the line and the key.
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DEPENDENCIES } from "../../ingest/contracts/case-events.ts";
 import { QUEUES, SOURCE_SYSTEMS } from "../../ingest/contracts/cases.ts";
 import { isIanaTimeZone } from "../../ingest/time-zone.ts";
+import { formatYamlIssue, parseYamlDocument } from "../../ingest/yaml-document.ts";
 
 export const DEFAULT_OPERATION_FILE = fileURLToPath(new URL("../operations/default.yaml", import.meta.url));
 
@@ -81,6 +81,8 @@ export const OperationConfig = z.strictObject({
         days: z.array(z.enum(WEEKDAYS)).min(1),
         shifts: z.array(clock).min(1),
         skills: z.array(queue).min(1),
+        /** Temporary staff for a peak: extra handlers rostered only between these dates. */
+        seasonal: z.array(z.strictObject({ from: day, to: day, headcount: z.int().min(1) })).default([]),
       }),
     )
     .min(1),
@@ -101,36 +103,48 @@ export const OperationConfig = z.strictObject({
 });
 export type OperationConfig = z.infer<typeof OperationConfig>;
 
+/** What one key cannot say: every queue has its handling and a team, one bias per reviewer. */
+const CheckedOperationConfig = OperationConfig.superRefine((config, ctx) => {
+  for (const q of QUEUES) {
+    if (!config.handling[q])
+      ctx.addIssue({
+        code: "custom",
+        path: ["handling"],
+        message: `every queue needs its handling: ${q} has none`,
+      });
+    if (!config.teams.some((t) => t.skills.includes(q)))
+      ctx.addIssue({ code: "custom", path: ["teams"], message: `no team has the skill ${q}` });
+  }
+  if (config.qa.reviewers.biases.length !== config.qa.reviewers.count) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["qa", "reviewers", "biases"],
+      message: `one bias per reviewer (${config.qa.reviewers.count})`,
+    });
+  }
+  config.teams.forEach((team, t) => {
+    team.seasonal.forEach((season, i) => {
+      if (season.to < season.from)
+        ctx.addIssue({ code: "custom", path: ["teams", t, "seasonal", i, "to"], message: "is before from" });
+    });
+  });
+});
+
 export class OperationConfigError extends Error {
   override name = "OperationConfigError";
 }
 
 export async function loadOperationConfig(file = DEFAULT_OPERATION_FILE): Promise<OperationConfig> {
-  let data: unknown;
+  let text: string;
   try {
-    data = parseYaml(await readFile(file, "utf8"));
+    text = await readFile(file, "utf8");
   } catch (error) {
-    throw new OperationConfigError(
-      `${file}: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
-    );
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
+    throw new OperationConfigError(`${file}: cannot read the operation file: ${reason}`);
   }
-  const parsed = OperationConfig.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new OperationConfigError(`${file}: ${issue?.path.join(".") || "(top level)"}: ${issue?.message}`);
+  const result = parseYamlDocument(text, CheckedOperationConfig);
+  if (!result.ok) {
+    throw new OperationConfigError(result.issues.map((issue) => formatYamlIssue(file, issue)).join("\n"));
   }
-  const config = parsed.data;
-  for (const q of QUEUES) {
-    if (!config.handling[q])
-      throw new OperationConfigError(`${file}: handling.${q}: every queue needs its handling`);
-    if (!config.teams.some((t) => t.skills.includes(q))) {
-      throw new OperationConfigError(`${file}: teams: no team has the skill ${q}`);
-    }
-  }
-  if (config.qa.reviewers.biases.length !== config.qa.reviewers.count) {
-    throw new OperationConfigError(
-      `${file}: qa.reviewers.biases: one bias per reviewer (${config.qa.reviewers.count})`,
-    );
-  }
-  return config;
+  return result.data;
 }

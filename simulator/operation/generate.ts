@@ -78,8 +78,8 @@ export async function generateOperation(options: GenerateOptions): Promise<Gener
       site: p.site,
       time_zone: p.timeZone,
       skills: p.skills.length > 0 ? p.skills.join("|") : "new_order_review",
-      active_from: config.start,
-      active_to: null,
+      active_from: p.activeFrom ?? config.start,
+      active_to: p.activeTo ?? null,
     });
   }
   for (const s of shifts) {

@@ -20,6 +20,9 @@ export interface Person {
   skills: Queue[];
   /** QA reviewers: how many points their scores sit above the truth. */
   bias: number;
+  /** Seasonal staff: the first and last local dates they are rostered (YYYY-MM-DD). */
+  activeFrom?: string;
+  activeTo?: string;
 }
 
 export interface RosteredShift {
@@ -61,6 +64,20 @@ export function buildRoster(config: OperationConfig, scale: number, rng: Rng, fa
         skills: [...team.skills],
         bias: 0,
       });
+    }
+    for (const season of team.seasonal) {
+      for (let i = Math.round(season.headcount * scale); i > 0; i--) {
+        person({
+          role: "handler",
+          team: team.name,
+          site: team.site,
+          timeZone: team.time_zone,
+          skills: [...team.skills],
+          bias: 0,
+          activeFrom: season.from,
+          activeTo: season.to,
+        });
+      }
     }
   }
   const qaZone = config.time_zone;
@@ -115,6 +132,8 @@ export function buildShifts(config: OperationConfig, people: readonly Person[], 
         const date = addDays(config.start, d);
         const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
         if (!team.days.includes(WEEKDAY_KEYS[weekday] as (typeof WEEKDAY_KEYS)[number])) continue;
+        if ((member.activeFrom && date < member.activeFrom) || (member.activeTo && date > member.activeTo))
+          continue;
         if (daysOff.has(weekday) && team.days.length > 5 && members.length > 2) continue;
         const week = Math.floor(d / 7);
         const pattern = team.shifts[(index + week) % team.shifts.length] as string;

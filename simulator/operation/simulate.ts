@@ -40,6 +40,8 @@ export interface SimulationSummary {
   cases: number;
   lateShipments: number;
   shipped: number;
+  /** Per team: rostered hours on queue work and hours spent working cases (occupancy = worked / rostered). */
+  teams: Record<string, { rosteredHours: number; workedHours: number }>;
 }
 
 type WorkType = "standard" | "exception" | "high_risk";
@@ -125,6 +127,8 @@ interface Agent {
   person: Person;
   onShift: boolean;
   busy: boolean;
+  /** When the current piece of work started (for occupancy). */
+  busySince: number;
 }
 
 type Event =
@@ -151,7 +155,14 @@ export function simulateOperation(inputs: SimulationInputs): SimulationSummary {
     cases: rng.fork("cases"),
     work: rng.fork("work"),
   };
-  const summary: SimulationSummary = { asOf, orders: 0, cases: 0, lateShipments: 0, shipped: 0 };
+  const summary: SimulationSummary = {
+    asOf,
+    orders: 0,
+    cases: 0,
+    lateShipments: 0,
+    shipped: 0,
+    teams: Object.fromEntries(config.teams.map((t) => [t.name, { rosteredHours: 0, workedHours: 0 }])),
+  };
   let orderSeq = 0;
   let caseSeq = 0;
   let orderEventSeq = 0;
@@ -203,14 +214,25 @@ export function simulateOperation(inputs: SimulationInputs): SimulationSummary {
   // --- people and queues ----------------------------------------------------------------------------
   const agents = inputs.people
     .filter((p) => p.skills.length > 0 && p.role !== "team_lead")
-    .map((person) => ({ person, onShift: false, busy: false }));
+    .map((person): Agent => ({ person, onShift: false, busy: false, busySince: 0 }));
   const agentById = new Map(agents.map((a) => [a.person.agentId, a]));
   const leads = new Map(inputs.people.filter((p) => p.role === "team_lead").map((p) => [p.team, p]));
   for (const shift of inputs.shifts) {
     const agent = agentById.get(shift.agentId);
-    if (!agent || shift.activity !== "work") continue;
-    heap.push(shift.startsAt, 1, { kind: "shift_start", agent });
-    heap.push(shift.endsAt, 0, { kind: "shift_end", agent });
+    if (!agent) continue;
+    const team = summary.teams[agent.person.team];
+    const hours = shift.startsAt < asOf ? (Math.min(shift.endsAt, asOf) - shift.startsAt) / HOUR_MS : 0;
+    if (shift.activity === "work") {
+      if (team) team.rosteredHours += hours;
+      heap.push(shift.startsAt, 1, { kind: "shift_start", agent });
+      heap.push(shift.endsAt, 0, { kind: "shift_end", agent });
+    } else {
+      // Training (inside a work shift) takes the person off the queues: they finish the case in hand,
+      // then take no new work until it ends.
+      if (team) team.rosteredHours -= hours;
+      heap.push(shift.startsAt, 0, { kind: "shift_end", agent });
+      heap.push(shift.endsAt, 1, { kind: "shift_start", agent });
+    }
   }
   const urgent = new Map<Queue, Case[]>();
   const normal = new Map<Queue, Case[]>();
@@ -239,6 +261,7 @@ export function simulateOperation(inputs: SimulationInputs): SimulationSummary {
 
   const startWork = (agent: Agent, item: Case, at: number) => {
     agent.busy = true;
+    agent.busySince = at;
     if (item.assignee !== agent.person.agentId) {
       item.assignee = agent.person.agentId;
       caseEvent(item, "assigned", at, {
@@ -574,6 +597,8 @@ export function simulateOperation(inputs: SimulationInputs): SimulationSummary {
   // --- case handling outcomes ------------------------------------------------------------------------
   const workDone = (agent: Agent, item: Case, at: number) => {
     agent.busy = false;
+    const team = summary.teams[agent.person.team];
+    if (team) team.workedHours += (at - agent.busySince) / HOUR_MS;
     if (item.wrongQueue) {
       caseEvent(item, "transferred", at, {
         actor_id: agent.person.agentId,
