@@ -2,10 +2,10 @@
  * Every number the site shows, defined once: what it means, its unit, which way is better, and the mart
  * columns it is read from. The site's glossary page is generated from this list (reports/src/data/
  * glossary.json.ts), and pages label KPIs with `name`. The wording follows docs/models.md and
- * docs/semantics (shared design); a test checks every `source` column exists in a built warehouse and
- * every KPI of kpi_trends has an entry here with the same unit and direction.
+ * docs/semantics (shared design); a test checks every `source` column exists in a built warehouse.
+ * The KPIs (`KPIS`) also say how kpi_trends reads them, so the mart and the glossary share one list.
+ * Plain data, no imports: the site's data loaders read this file.
  */
-import { KPIS, type Kpi } from "./marts/kpi_trends.ts";
 
 export type MetricUnit =
   | "cases"
@@ -48,113 +48,298 @@ export interface MetricDefinition {
   source: string[];
 }
 
-/** The KPIs of kpi_trends, with their definitions (docs/models.md, "kpi_trends"). */
-const KPI_DEFINITIONS: Record<Kpi, { name: string; topic: MetricTopic; definition: string }> = {
+/** A KPI's unit: the metric units kpi_trends reports in. */
+export type KpiUnit = Extract<
+  MetricUnit,
+  "seconds" | "share" | "points" | "points_squared" | "cases" | "per_1000_orders"
+>;
+
+/** The models kpi_trends reads observations from (its dependencies). */
+export type KpiSource =
+  | "order_lifecycle"
+  | "case_sla"
+  | "int_qa_reviews_scored"
+  | "qa_calibration"
+  | "sla_attainment"
+  | "queue_day";
+
+/**
+ * Where a KPI's observations come from: rows of a model, each dated on a local day, with a value and a
+ * weight (a ratio's numerator and denominator; 1 per observation otherwise). Expressions are SQL over the
+ * source's columns; kpi_trends turns each into one SELECT of its `facts`.
+ */
+export type KpiObservations = ObservationRows & (DatedAt | DatedOn);
+
+interface ObservationRows {
+  from: KpiSource;
+  /** One row per element of this list column, the element named `as` (e.g. a day's aging bands). */
+  unnest?: { list: string; as: string };
+  /** Which rows are observations; every row when absent. */
+  where?: string;
+  value: string;
+  /** A ratio's denominator; 1.0 when absent. */
+  weight?: string;
+  /** One observation per `day`: `value` aggregates the day's rows (a stock across queues). */
+  perDay?: boolean;
+}
+
+/** Dated by an instant: its local day in the reporting zone. */
+interface DatedAt {
+  datedAt: string;
+  day?: never;
+}
+
+/** Dated by a date that is a local day already (a queue's day, a month's first day). */
+interface DatedOn {
+  day: string;
+  datedAt?: never;
+}
+
+export interface KpiDefinition {
+  name: string;
+  topic: MetricTopic;
+  definition: string;
+  unit: KpiUnit;
+  better: "higher" | "lower";
+  /**
+   * How a period's observations become its value: the median or mean of the observations; a ratio
+   * Σ numerator ÷ Σ denominator; or the last day's value (a stock such as the backlog, read at the end
+   * of the period).
+   */
+  aggregation: "median" | "mean" | "ratio" | "last";
+  /** Reported for months only (calibration sessions are monthly). */
+  monthOnly?: boolean;
+  observations: KpiObservations;
+}
+
+/** A duration column of a row, dated by an instant; rows without the duration are no observation. */
+const duration = (from: KpiSource, column: string, datedAt: string): KpiObservations => ({
+  from,
+  where: `${column} IS NOT NULL`,
+  datedAt,
+  value: `CAST(${column} AS DOUBLE)`,
+});
+
+/** A resolution clock of case_sla that stopped, by the day it stopped (every cycle of every case). */
+const stoppedResolution = (column: string): KpiObservations => ({
+  from: "case_sla",
+  where: "metric = 'resolution' AND stopped_at IS NOT NULL",
+  datedAt: "stopped_at",
+  value: `CAST(${column} AS DOUBLE)`,
+});
+
+/** Scorecard reviews (calibration reviews score the reviewers, not the work), by the day reviewed. */
+const scorecardReview = (value: string): KpiObservations => ({
+  from: "int_qa_reviews_scored",
+  where: "calibration_session_id IS NULL",
+  datedAt: "reviewed_at",
+  value,
+});
+
+/** Attainment is additive in met and due cycles, so sla_attainment's day rows roll up to any period. */
+const attainment = (metric: "resolution" | "first_touch"): KpiObservations => ({
+  from: "sla_attainment",
+  where: `period = 'day' AND metric = '${metric}'`,
+  day: "period_start",
+  value: "CAST(met AS DOUBLE)",
+  weight: "CAST(met + breached AS DOUBLE)",
+});
+
+/**
+ * The KPIs of kpi_trends: what each means (docs/models.md, "kpi_trends"), how it reads and where its
+ * observations come from. The one list of them: the mart, its tests and the glossary all read it.
+ */
+export const KPIS = {
   order_release_turnaround_business_s: {
     name: "Order release turnaround (business time)",
     topic: "Orders and exceptions",
     definition:
       "Median time from an order being placed to its release, in business time of the order desk's calendar, dated by the release.",
+    unit: "seconds",
+    better: "lower",
+    aggregation: "median",
+    observations: duration("order_lifecycle", "placed_to_released_business_s", "released_at"),
   },
   order_release_turnaround_actual_s: {
     name: "Order release turnaround (wall clock)",
     topic: "Orders and exceptions",
     definition: "Median time from an order being placed to its release, in wall-clock time.",
+    unit: "seconds",
+    better: "lower",
+    aggregation: "median",
+    observations: duration("order_lifecycle", "placed_to_released_actual_s", "released_at"),
   },
   order_ship_turnaround_business_s: {
     name: "Order ship turnaround (business time)",
     topic: "Orders and exceptions",
     definition:
       "Median time from an order being placed to its shipment, in business time, dated by the shipment.",
+    unit: "seconds",
+    better: "lower",
+    aggregation: "median",
+    observations: duration("order_lifecycle", "placed_to_shipped_business_s", "shipped_at"),
   },
   order_accuracy_rate: {
     name: "Order accuracy",
     topic: "Orders and exceptions",
     definition: "Shipped orders with no case whose root cause is agent error ÷ shipped orders.",
+    unit: "share",
+    better: "higher",
+    aggregation: "ratio",
+    observations: {
+      from: "order_lifecycle",
+      where: "shipped_at IS NOT NULL",
+      datedAt: "shipped_at",
+      value: "CASE WHEN has_agent_error_case THEN 0.0 ELSE 1.0 END",
+    },
   },
   exception_rate_per_1000_orders: {
     name: "Exception rate",
     topic: "Orders and exceptions",
     definition: "Orders with any exception case ÷ orders placed × 1,000, dated by placement.",
+    unit: "per_1000_orders",
+    better: "lower",
+    aggregation: "ratio",
+    observations: {
+      from: "order_lifecycle",
+      datedAt: "placed_at",
+      value: "CASE WHEN exception_cases > 0 THEN 1000.0 ELSE 0.0 END",
+    },
   },
   exception_resolution_business_s: {
     name: "Exception resolution time (business)",
     topic: "SLA",
     definition:
       "Median resolution clock of the SLA cycles that stopped in the period, in business time of the queue's calendar.",
+    unit: "seconds",
+    better: "lower",
+    aggregation: "median",
+    observations: stoppedResolution("elapsed_business_s"),
   },
   exception_resolution_actual_s: {
     name: "Exception resolution time (wall clock)",
     topic: "SLA",
     definition: "Median resolution clock of the SLA cycles that stopped in the period, in wall-clock time.",
+    unit: "seconds",
+    better: "lower",
+    aggregation: "median",
+    observations: stoppedResolution("elapsed_actual_s"),
   },
   return_to_refund_actual_s: {
     name: "Return to refund",
     topic: "Orders and exceptions",
     definition: "Median wall-clock time from a return being requested to the refund being issued.",
+    unit: "seconds",
+    better: "lower",
+    aggregation: "median",
+    observations: duration("order_lifecycle", "return_to_refund_actual_s", "refund_issued_at"),
   },
   qa_score: {
     name: "QA score",
     topic: "Quality",
     definition:
       "Mean weighted QA score (0–100) of the period's reviews; calibration-session reviews are left out.",
+    unit: "points",
+    better: "higher",
+    aggregation: "mean",
+    observations: scorecardReview("CAST(weighted_score AS DOUBLE)"),
   },
   qa_pass_rate: {
     name: "QA pass rate",
     topic: "Quality",
     definition: "Reviews at or above the policy's pass mark ÷ reviews (calibration reviews left out).",
+    unit: "share",
+    better: "higher",
+    aggregation: "ratio",
+    observations: scorecardReview("CASE WHEN passed THEN 1.0 ELSE 0.0 END"),
   },
   qa_calibration_variance: {
     name: "Calibration variance",
     topic: "Quality",
     definition:
       "The month's pooled variance between reviewers' mean weighted scores in calibration sessions; months only.",
+    unit: "points_squared",
+    better: "lower",
+    aggregation: "mean",
+    monthOnly: true,
+    // The month's pooled calibration of the weighted score, dated on the month's first day.
+    observations: {
+      from: "qa_calibration",
+      where: "grain = 'month' AND dimension = 'weighted_score' AND between_reviewer_variance IS NOT NULL",
+      day: "CAST(strptime(month, '%Y-%m') AS DATE)",
+      value: "between_reviewer_variance",
+    },
   },
   sla_resolution_attainment: {
     name: "SLA attainment (resolution)",
     topic: "SLA",
     definition:
       "Resolution cycles met ÷ (met + breached) among the cycles whose target fell due in the period; open cycles already past due count as breached.",
+    unit: "share",
+    better: "higher",
+    aggregation: "ratio",
+    observations: attainment("resolution"),
   },
   sla_first_touch_attainment: {
     name: "SLA attainment (first touch)",
     topic: "SLA",
     definition: "First-touch cycles met ÷ (met + breached) among those whose target fell due in the period.",
+    unit: "share",
+    better: "higher",
+    aggregation: "ratio",
+    observations: attainment("first_touch"),
   },
+  // The backlog at each day's end, across queues (each queue's days in its own calendar's zone).
   backlog_open_cases: {
     name: "Open backlog",
     topic: "Queue flow and backlog",
     definition: "Cases open at the end of the period's last day, all queues (queue_day's carryover).",
+    unit: "cases",
+    better: "lower",
+    aggregation: "last",
+    observations: { from: "queue_day", day: "day", perDay: true, value: "CAST(sum(carryover) AS DOUBLE)" },
   },
   backlog_aged_cases: {
     name: "Aged backlog",
     topic: "Queue flow and backlog",
     definition: "Of the open backlog, the cases in their queue's oldest aging band (e.g. 3 days and older).",
+    unit: "cases",
+    better: "lower",
+    aggregation: "last",
+    observations: {
+      from: "queue_day",
+      unnest: { list: "backlog_by_age", as: "band" },
+      where: "band.band_order = len(backlog_by_age)",
+      day: "day",
+      perDay: true,
+      value: "CAST(sum(band.cases) AS DOUBLE)",
+    },
   },
   backlog_oldest_open_age_s: {
     name: "Oldest open case",
     topic: "Queue flow and backlog",
     definition:
       "Age of the oldest open case at the end of the period's last day, on each queue's aging clock.",
+    unit: "seconds",
+    better: "lower",
+    aggregation: "last",
+    observations: {
+      from: "queue_day",
+      where: "oldest_open_age_s IS NOT NULL",
+      day: "day",
+      perDay: true,
+      value: "CAST(max(oldest_open_age_s) AS DOUBLE)",
+    },
   },
-};
+} as const satisfies Record<string, KpiDefinition>;
+export type Kpi = keyof typeof KPIS;
+export const KPI_NAMES = Object.keys(KPIS) as Kpi[];
 
-const KPI_UNITS: Record<(typeof KPIS)[Kpi]["unit"], MetricUnit> = {
-  seconds: "seconds",
-  share: "share",
-  points: "points",
-  points_squared: "points_squared",
-  cases: "cases",
-  per_1000_orders: "per_1000_orders",
-};
-
-const KPI_METRICS: MetricDefinition[] = (Object.keys(KPI_DEFINITIONS) as Kpi[]).map((kpi) => ({
-  id: kpi,
-  ...KPI_DEFINITIONS[kpi],
-  unit: KPI_UNITS[KPIS[kpi].unit],
-  better: KPIS[kpi].better,
-  source: ["kpi_trends.value", "mbr_month.kpis"],
-}));
+// The glossary's view of a KPI: its definition fields, read from kpi_trends and the MBR.
+const KPI_METRICS: MetricDefinition[] = KPI_NAMES.map((kpi) => {
+  const { name, topic, definition, unit, better } = KPIS[kpi];
+  return { id: kpi, name, topic, definition, unit, better, source: ["kpi_trends.value", "mbr_month.kpis"] };
+});
 
 const OTHER_METRICS: MetricDefinition[] = [
   // Queue flow and backlog (queue_day: one row per queue per day, days in the queue's time zone).

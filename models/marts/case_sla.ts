@@ -1,14 +1,17 @@
 // One row per case per SLA cycle per metric (first_touch, resolution): the clock, its target, where the
 // time went (paused, dependencies, misrouting, the operating team), due times, state and breach.
 import { sql } from "kysely";
-import {
-  businessClockAt,
-  businessSecondsBetween,
-  instantAtBusinessClock,
-} from "../calendar/business-time-sql.ts";
+import { businessClockAt, instantAtBusinessClock } from "../calendar/business-time-sql.ts";
 import { acceptedValues, custom, invariant, notNull, relationship, unique } from "../data-tests.ts";
 import { SLA_METRICS } from "../intermediate/int_case_sla_windows.ts";
 import { defineModel } from "../model.ts";
+import {
+  businessSecondsBeforeLastTransfer,
+  CYCLE_KEY,
+  sameKeys,
+  WINDOW_KEY,
+  type WindowKey,
+} from "./case-cycle-sql.ts";
 
 export { FIRST_TOUCH_EVENTS, SLA_METRICS } from "../intermediate/int_case_sla_windows.ts";
 
@@ -103,6 +106,10 @@ export const caseSla = defineModel({
   build: ({ db, policy }) => {
     // The policy's calendars: business-time lookups run one calendar at a time (business-time-sql.ts).
     const calendars = Object.keys(policy.calendars);
+    // What every per-window step carries: the key, the calendar its time counts in, and the clock's start.
+    const window = ["w.case_id", "w.cycle", "w.metric", "w.calendar", "w.cycle_started_at"] as const;
+    // Join conditions on the same window as `w` (the windows of int_case_sla_windows).
+    const sameWindow = (alias: string) => sameKeys(alias, "w", WINDOW_KEY);
     return (
       db
         // The last transfer out of a queue before the clock stopped: everything before it was misrouted.
@@ -112,20 +119,12 @@ export const caseSla = defineModel({
             .selectFrom("int_case_sla_windows as w")
             .innerJoin("int_case_queue_stays as s", (join) =>
               join
-                .onRef("s.case_id", "=", "w.case_id")
-                .onRef("s.cycle", "=", "w.cycle")
+                .on(sameKeys("s", "w", CYCLE_KEY))
                 .on("s.exit_kind", "=", "transfer_out")
                 .onRef("s.left_at", "<=", "w.clock_end"),
             )
-            .groupBy(["w.case_id", "w.cycle", "w.metric", "w.calendar", "w.cycle_started_at"])
-            .select([
-              "w.case_id",
-              "w.cycle",
-              "w.metric",
-              "w.calendar",
-              "w.cycle_started_at",
-              sql<Date>`max(s.left_at)`.as("last_transfer_at"),
-            ]),
+            .groupBy([...window])
+            .select([...window, sql<Date>`max(s.left_at)`.as("last_transfer_at")]),
         )
         // Pending spans inside each clock's window (before its stop), cut at the as-of time if still open.
         .with("pending_spans", (qb) =>
@@ -133,26 +132,16 @@ export const caseSla = defineModel({
             .selectFrom("int_case_sla_windows as w")
             .innerJoin("int_case_timeline as s", (join) =>
               join
-                .onRef("s.case_id", "=", "w.case_id")
-                .onRef("s.cycle", "=", "w.cycle")
+                .on(sameKeys("s", "w", CYCLE_KEY))
                 .on("s.state", "=", "pending")
                 .on((eb) =>
                   eb.or([eb("w.stop_seq", "is", null), eb("s.span_seq", "<", eb.ref("w.stop_seq"))]),
                 ),
             )
             .leftJoin("policy_dependencies as d", "d.dependency", "s.dependency")
-            .leftJoin("last_transfers as lt", (join) =>
-              join
-                .onRef("lt.case_id", "=", "w.case_id")
-                .onRef("lt.cycle", "=", "w.cycle")
-                .onRef("lt.metric", "=", "w.metric"),
-            )
+            .leftJoin("last_transfers as lt", (join) => join.on(sameWindow("lt")))
             .select([
-              "w.case_id",
-              "w.cycle",
-              "w.metric",
-              "w.calendar",
-              "w.cycle_started_at",
+              ...window,
               "w.target_business_s",
               "s.dependency",
               "d.owner_team",
@@ -194,21 +183,20 @@ export const caseSla = defineModel({
         .with("pending_timed", (qb) =>
           qb
             .selectFrom(
-              sql<{
-                case_id: string;
-                cycle: number;
-                metric: string;
-                target_business_s: number;
-                dependency: string;
-                owner_team: string | null;
-                pauses: boolean;
-                misrouted: boolean;
-                span_start: Date;
-                span_until: Date;
-                c0: number;
-                c1: number;
-                c2: number;
-              }>`pending_end_clock`.as("p"),
+              sql<
+                WindowKey & {
+                  target_business_s: number;
+                  dependency: string;
+                  owner_team: string | null;
+                  pauses: boolean;
+                  misrouted: boolean;
+                  span_start: Date;
+                  span_until: Date;
+                  c0: number;
+                  c1: number;
+                  c2: number;
+                }
+              >`pending_end_clock`.as("p"),
             )
             .select([
               "case_id",
@@ -303,11 +291,7 @@ export const caseSla = defineModel({
           qb
             .selectFrom("int_case_sla_windows as w")
             .select([
-              "w.case_id",
-              "w.cycle",
-              "w.metric",
-              "w.calendar",
-              "w.cycle_started_at",
+              ...window,
               "w.clock_end",
               sql<number>`CAST(w.target_business_s AS BIGINT)`.as("target_business_s"),
             ]),
@@ -333,15 +317,14 @@ export const caseSla = defineModel({
         .with("due_clocks", (qb) =>
           qb
             .selectFrom(
-              sql<{
-                case_id: string;
-                cycle: number;
-                metric: string;
-                calendar: string;
-                start_clock_s: number;
-                end_clock_s: number;
-                target_business_s: number;
-              }>`end_clock`.as("r"),
+              sql<
+                WindowKey & {
+                  calendar: string;
+                  start_clock_s: number;
+                  end_clock_s: number;
+                  target_business_s: number;
+                }
+              >`end_clock`.as("r"),
             )
             .select([
               "case_id",
@@ -365,12 +348,7 @@ export const caseSla = defineModel({
         .with("paused_inputs", (qb) =>
           qb
             .selectFrom("due_clocks as d")
-            .innerJoin("waits as x", (join) =>
-              join
-                .onRef("x.case_id", "=", "d.case_id")
-                .onRef("x.cycle", "=", "d.cycle")
-                .onRef("x.metric", "=", "d.metric"),
-            )
+            .innerJoin("waits as x", (join) => join.on(sameKeys("x", "d", WINDOW_KEY)))
             .where("x.paused_before_due_s", ">", 0)
             .select([
               "d.case_id",
@@ -390,11 +368,8 @@ export const caseSla = defineModel({
           }),
         )
         .with("transfer_timed", () =>
-          businessSecondsBetween({
+          businessSecondsBeforeLastTransfer({
             from: "last_transfers",
-            calendar: "calendar",
-            start: "cycle_started_at",
-            end: "last_transfer_at",
             as: "before_transfer_business_s",
             calendars,
           }),
@@ -403,49 +378,19 @@ export const caseSla = defineModel({
           qb
             .selectFrom("int_case_sla_windows as w")
             .innerJoin(
-              sql<{
-                case_id: string;
-                cycle: number;
-                metric: string;
-                start_clock_s: number;
-                end_clock_s: number;
-                original_due_at: Date | null;
-              }>`original_due`.as("o"),
-              (join) =>
-                join
-                  .onRef("o.case_id", "=", "w.case_id")
-                  .onRef("o.cycle", "=", "w.cycle")
-                  .onRef("o.metric", "=", "w.metric"),
+              sql<
+                WindowKey & { start_clock_s: number; end_clock_s: number; original_due_at: Date | null }
+              >`original_due`.as("o"),
+              (join) => join.on(sameWindow("o")),
+            )
+            .leftJoin(sql<WindowKey & { due_at: Date | null }>`paused_due`.as("p"), (join) =>
+              join.on(sameWindow("p")),
             )
             .leftJoin(
-              sql<{ case_id: string; cycle: number; metric: string; due_at: Date | null }>`paused_due`.as(
-                "p",
-              ),
-              (join) =>
-                join
-                  .onRef("p.case_id", "=", "w.case_id")
-                  .onRef("p.cycle", "=", "w.cycle")
-                  .onRef("p.metric", "=", "w.metric"),
+              sql<WindowKey & { before_transfer_business_s: number | null }>`transfer_timed`.as("tr"),
+              (join) => join.on(sameWindow("tr")),
             )
-            .leftJoin(
-              sql<{
-                case_id: string;
-                cycle: number;
-                metric: string;
-                before_transfer_business_s: number | null;
-              }>`transfer_timed`.as("tr"),
-              (join) =>
-                join
-                  .onRef("tr.case_id", "=", "w.case_id")
-                  .onRef("tr.cycle", "=", "w.cycle")
-                  .onRef("tr.metric", "=", "w.metric"),
-            )
-            .leftJoin("waits as x", (join) =>
-              join
-                .onRef("x.case_id", "=", "w.case_id")
-                .onRef("x.cycle", "=", "w.cycle")
-                .onRef("x.metric", "=", "w.metric"),
-            )
+            .leftJoin("waits as x", (join) => join.on(sameWindow("x")))
             .select([
               "w.case_id",
               "w.cycle",

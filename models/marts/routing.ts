@@ -1,9 +1,9 @@
 // One row per case per SLA cycle in which the case was transferred out of a queue (misrouted): the path
 // it took, and the delay the wrong queues caused, in actual time and in business time.
 import { sql } from "kysely";
-import { businessSecondsBetween } from "../calendar/business-time-sql.ts";
 import { invariant, notNull, relationship, unique } from "../data-tests.ts";
 import { defineModel } from "../model.ts";
+import { businessSecondsBeforeLastTransfer, CYCLE_KEY, sameKeys } from "./case-cycle-sql.ts";
 
 export interface WrongQueueStay {
   queue: string;
@@ -64,9 +64,7 @@ export const routing = defineModel({
         .with("cycles", (qb) =>
           qb
             .selectFrom("int_case_queue_stays as s")
-            .innerJoin("moved as m", (join) =>
-              join.onRef("m.case_id", "=", "s.case_id").onRef("m.cycle", "=", "s.cycle"),
-            )
+            .innerJoin("moved as m", (join) => join.on(sameKeys("m", "s", CYCLE_KEY)))
             .groupBy(["s.case_id", "s.cycle"])
             .select([
               "s.case_id",
@@ -93,35 +91,13 @@ export const routing = defineModel({
             .select("q.calendar"),
         )
         .with("timed", () =>
-          businessSecondsBetween({
-            calendars,
-            from: "calendared",
-            calendar: "calendar",
-            start: "cycle_started_at",
-            end: "last_transfer_at",
-            as: "delay_business_s",
-          }),
+          businessSecondsBeforeLastTransfer({ from: "calendared", as: "delay_business_s", calendars }),
         )
         .selectFrom(
-          sql<{
-            case_id: string;
-            cycle: number;
-            first_queue: string;
-            final_queue: string;
-            queue_path: string[];
-            transfers: number;
-            wrong_queue_stays: unknown;
-            cycle_started_at: Date;
-            last_transfer_at: Date;
-            is_open: boolean;
-            delay_business_s: number | null;
-          }>`timed`.as("t"),
+          sql<Omit<Routing, "delay_actual_s" | "resolution_state" | "breach_attributed_to">>`timed`.as("t"),
         )
         .leftJoin("case_sla as s", (join) =>
-          join
-            .onRef("s.case_id", "=", "t.case_id")
-            .onRef("s.cycle", "=", "t.cycle")
-            .on("s.metric", "=", "resolution"),
+          join.on(sameKeys("s", "t", CYCLE_KEY)).on("s.metric", "=", "resolution"),
         )
         .select([
           "t.case_id",

@@ -2,11 +2,16 @@
 // zone): SLA cycles that fell due in the period, met and breached, attainment against the goal, and the
 // misses by reason (breach_attributed_to) and owner.
 import { sql } from "kysely";
+import {
+  periodStartOfDay,
+  REPORT_PERIODS,
+  type ReportPeriod,
+  reportPeriodRows,
+} from "../calendar/report-period-rows.ts";
+import { reportDay } from "../calendar/report-periods.ts";
 import { acceptedValues, custom, invariant, notNull, unique } from "../data-tests.ts";
 import { defineModel } from "../model.ts";
 import { SLA_METRICS } from "./case_sla.ts";
-
-export const ATTAINMENT_PERIODS = ["day", "week", "month"] as const;
 
 export interface MissesByOwner {
   /** breach_attributed_to: a dependency, `misrouting` or `operating_team`. */
@@ -20,7 +25,7 @@ export interface SlaAttainment {
   work_type: string;
   priority_tier: string;
   metric: (typeof SLA_METRICS)[number];
-  period: (typeof ATTAINMENT_PERIODS)[number];
+  period: ReportPeriod;
   /** First local date of the period in the reporting zone (weeks start on the policy's week_starts_on). */
   period_start: string;
   /** met + breached. */
@@ -56,8 +61,9 @@ export const slaAttainment = defineModel({
   grain: "one row per queue per work type per priority tier per metric per period (day, week, month)",
   dependsOn: ["case_sla"],
   build: ({ db, reportingTimeZone, policy }) => {
-    // ISO weeks start on Monday; a Sunday week is the ISO week of the following day, moved back a day.
-    const weekShift = policy.reporting.week_starts_on === "sun" ? 1 : 0;
+    // A row's key: the tier and metric, in one period view.
+    const key = ["queue", "work_type", "priority_tier", "metric", "period", "period_start"] as const;
+    const reason = ["breach_attributed_to", "breach_owner_team"] as const;
     return db
       .with("judged", (qb) =>
         qb
@@ -72,52 +78,32 @@ export const slaAttainment = defineModel({
             "cycle",
             "goal",
             sql<boolean>`state = 'met'`.as("is_met"),
-            "breach_attributed_to",
-            "breach_owner_team",
-            sql<string>`CAST(timezone(${reportingTimeZone}, due_at) AS DATE)`.as("due_day"),
+            ...reason,
+            reportDay(sql.ref("due_at"), reportingTimeZone).as("due_day"),
           ]),
       )
       .with("in_periods", (qb) =>
         qb
           .selectFrom("judged")
-          .crossJoin(
-            sql<{
-              period: string;
-            }>`(SELECT unnest([${sql.join(ATTAINMENT_PERIODS.map((p) => sql.lit(p)))}]) AS period)`.as(
-              "periods",
-            ),
-          )
+          // Every cycle once per view (day, week, month), in the period its due day falls in.
+          .crossJoin(reportPeriodRows())
           .selectAll("judged")
           .select([
             "periods.period",
-            sql<string>`CASE periods.period
-              WHEN 'day' THEN due_day
-              WHEN 'week' THEN CAST(date_trunc('week', due_day + CAST(${weekShift} AS INTEGER)) AS DATE) - CAST(${weekShift} AS INTEGER)
-              ELSE CAST(date_trunc('month', due_day) AS DATE) END`.as("period_start"),
+            periodStartOfDay(
+              sql.ref("periods.period"),
+              sql.ref("due_day"),
+              policy.reporting.week_starts_on,
+            ).as("period_start"),
           ]),
       )
       .with("by_reason", (qb) =>
         qb
           .selectFrom("in_periods")
-          .groupBy([
-            "queue",
-            "work_type",
-            "priority_tier",
-            "metric",
-            "period",
-            "period_start",
-            "breach_attributed_to",
-            "breach_owner_team",
-          ])
+          .groupBy([...key, ...reason])
           .select([
-            "queue",
-            "work_type",
-            "priority_tier",
-            "metric",
-            "period",
-            "period_start",
-            "breach_attributed_to",
-            "breach_owner_team",
+            ...key,
+            ...reason,
             sql<number>`max(goal)`.as("goal"),
             sql<number>`count(*) FILTER (WHERE is_met)`.as("met"),
             sql<number>`count(*) FILTER (WHERE NOT is_met)`.as("breached"),
@@ -128,14 +114,9 @@ export const slaAttainment = defineModel({
       .with("periods", (qb) =>
         qb
           .selectFrom("by_reason")
-          .groupBy(["queue", "work_type", "priority_tier", "metric", "period", "period_start"])
+          .groupBy([...key])
           .select([
-            "queue",
-            "work_type",
-            "priority_tier",
-            "metric",
-            "period",
-            "period_start",
+            ...key,
             sql<number>`max(goal)`.as("goal"),
             sql<number>`sum(met)`.as("met"),
             sql<number>`sum(breached)`.as("breached"),
@@ -159,12 +140,7 @@ export const slaAttainment = defineModel({
       )
       .selectFrom("periods")
       .select([
-        "queue",
-        "work_type",
-        "priority_tier",
-        "metric",
-        "period",
-        "period_start",
+        ...key,
         sql<number>`CAST(met + breached AS BIGINT)`.as("cycles_due"),
         sql<number>`CAST(met AS BIGINT)`.as("met"),
         sql<number>`CAST(breached AS BIGINT)`.as("breached"),
@@ -192,7 +168,7 @@ export const slaAttainment = defineModel({
     notNull("queue", "work_type", "priority_tier", "metric", "period", "period_start", "attainment", "goal"),
     unique("queue", "work_type", "priority_tier", "metric", "period", "period_start"),
     acceptedValues("metric", SLA_METRICS),
-    acceptedValues("period", ATTAINMENT_PERIODS),
+    acceptedValues("period", REPORT_PERIODS),
     invariant("attainment is a share", "attainment BETWEEN 0 AND 1"),
     invariant("cycles due are met or breached", "cycles_due = met + breached AND cycles_due > 0"),
     invariant(

@@ -1,8 +1,8 @@
 // The metric definitions the site's glossary and labels come from (models/metrics.ts). That every source
 // column exists in a built warehouse is checked by test/e2e/site-pages.test.ts.
 import { describe, expect, test } from "vitest";
-import { KPI_NAMES, KPIS } from "../../models/marts/kpi_trends.ts";
-import { METRIC_TOPICS, METRICS, metric } from "../../models/metrics.ts";
+import { kpiTrends } from "../../models/marts/kpi_trends.ts";
+import { KPI_NAMES, KPIS, METRIC_TOPICS, METRICS, metric } from "../../models/metrics.ts";
 
 describe("metric definitions", () => {
   test("ids are unique snake_case, and every entry is complete", () => {
@@ -18,12 +18,16 @@ describe("metric definitions", () => {
     }
   });
 
-  test("every KPI of kpi_trends is defined, with the mart's unit and direction", () => {
+  test("every KPI of kpi_trends is a metric, with its unit and direction", () => {
     for (const kpi of KPI_NAMES) {
       const m = metric(kpi);
       expect(m.unit).toBe(KPIS[kpi].unit);
       expect(m.better).toBe(KPIS[kpi].better);
     }
+  });
+
+  test("kpi_trends depends on every model its KPIs read", () => {
+    for (const kpi of KPI_NAMES) expect(kpiTrends.dependsOn).toContain(KPIS[kpi].observations.from);
   });
 
   test("every topic has definitions", () => {
