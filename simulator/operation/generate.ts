@@ -105,6 +105,7 @@ export async function generateOperation(options: GenerateOptions): Promise<Gener
     rng: rng.fork("operation"),
     faker,
     sink: { emit: (entity, row) => write(entity, row) },
+    onProgress: options.onProgress,
   });
 
   options.onProgress?.("writing the export files");

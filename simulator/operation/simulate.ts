@@ -32,6 +32,8 @@ export interface SimulationInputs {
   rng: Rng;
   faker: Faker;
   sink: Sink;
+  /** Called about ten times over the period with a line on how far the simulation has got. */
+  onProgress?: (message: string) => void;
 }
 
 export interface SimulationSummary {
@@ -758,6 +760,12 @@ export function simulateOperation(inputs: SimulationInputs): SimulationSummary {
     switch (event.kind) {
       case "order_day": {
         const date = addDays(config.start, event.day);
+        const reportEvery = 7 * Math.ceil(config.weeks / 10);
+        if (event.day > 0 && event.day % reportEvery === 0) {
+          inputs.onProgress?.(
+            `week ${event.day / 7} of ${config.weeks}: ${summary.orders.toLocaleString("en-US")} orders, ${summary.cases.toLocaleString("en-US")} cases`,
+          );
+        }
         const times: number[] = [];
         for (let i = dailyOrders(date); i > 0; i--) {
           let u = r.orders.next() * hourTotal;
