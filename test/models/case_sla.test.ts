@@ -5,33 +5,26 @@ import { intCaseSlaWindows } from "../../models/intermediate/int_case_sla_window
 import { coldKysely } from "../../models/kysely-duckdb.ts";
 import { caseSla } from "../../models/marts/case_sla.ts";
 import { loadPolicy } from "../../models/policy/load.ts";
-import {
-  build,
-  givenAsOf,
-  givenCases,
-  givenEvents,
-  givenLoad,
-  modelsFor,
-  openWarehouse,
-  rows,
-} from "./case-flow-fixtures.ts";
+import { buildModels, runDataTests } from "../../models/runner.ts";
+import { caseEvents, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
+import { caseFlowModels, givenAsOf, givenCases, rows } from "./case-flow-fixtures.ts";
 
 // Early March 2026: New York is on EST (UTC−5) until 8 March. Calendars and targets are the shipped
 // policy's: payment_hold is 24×7 (standard: resolve 4 h, first touch 30 min; p1: 1 h, 10 min),
 // refund_validation counts 09:00–17:00 New York on weekdays (exception: 24 h, 8 h), new_order_review
-// 08:00–20:00 Monday to Saturday (standard p2: 2 h, 30 min).
+// 08:00–20:00 Monday to Saturday (standard p2: 2 h, 30 min). Cases are standard work in payment_hold
+// unless they say otherwise.
 const H = 3600;
 
 let warehouse: Warehouse;
 beforeEach(async () => {
   warehouse = await openWarehouse();
-  await givenLoad(warehouse, 1);
   await givenAsOf(warehouse, "2026-03-03T00:00:00Z");
 });
 afterEach(() => warehouse.close());
 
 const buildSla = async () => {
-  const result = await build(warehouse, modelsFor("case_sla"));
+  const result = await buildModels(warehouse, { models: caseFlowModels("case_sla") });
   expect(result.failedTests).toEqual([]);
 };
 
@@ -63,26 +56,29 @@ describe("case_sla", () => {
     // the customer, resolved; reopened and resolved again. All on Monday 2 March, 09:00–16:30 New York.
     await givenCases(warehouse, [
       {
-        id: "A",
+        case_id: "A",
         queue: "refund_validation",
-        workType: "exception",
-        opened: "2026-03-02T14:00:00Z",
-        status: "closed",
-        resolved: "2026-03-02T21:00:00Z",
-        closed: "2026-03-02T21:30:00Z",
+        work_type: "exception",
+        opened_at: "2026-03-02T14:00:00Z",
+        resolved_at: "2026-03-02T21:00:00Z",
+        closed_at: "2026-03-02T21:30:00Z",
       },
     ]);
-    await givenEvents(warehouse, [
-      ["A", "2026-03-02T14:00:00Z", "created", "payment_hold"],
-      ["A", "2026-03-02T14:00:00Z", "assigned"],
-      ["A", "2026-03-02T15:00:00Z", "transferred", "refund_validation"],
-      ["A", "2026-03-02T16:00:00Z", "pending_dependency", "customer"],
-      ["A", "2026-03-02T18:00:00Z", "dependency_returned"],
-      ["A", "2026-03-02T19:00:00Z", "resolved"],
-      ["A", "2026-03-02T20:00:00Z", "reopened"],
-      ["A", "2026-03-02T21:00:00Z", "resolved"],
-      ["A", "2026-03-02T21:30:00Z", "closed"],
-    ]);
+    await givenRows(
+      warehouse,
+      "case_events",
+      caseEvents("A", [
+        ["2026-03-02T14:00:00Z", "created", "payment_hold"],
+        ["2026-03-02T14:00:00Z", "assigned"],
+        ["2026-03-02T15:00:00Z", "transferred", "refund_validation"],
+        ["2026-03-02T16:00:00Z", "pending_dependency", "customer"],
+        ["2026-03-02T18:00:00Z", "dependency_returned"],
+        ["2026-03-02T19:00:00Z", "resolved"],
+        ["2026-03-02T20:00:00Z", "reopened"],
+        ["2026-03-02T21:00:00Z", "resolved"],
+        ["2026-03-02T21:30:00Z", "closed"],
+      ]),
+    );
     await buildSla();
     expect(
       await sla(
@@ -156,27 +152,33 @@ describe("case_sla", () => {
   test("breach attribution: a non-pausing dependency, misrouting, or the operating team", async () => {
     await givenCases(warehouse, [
       // Waits 3 h on the warehouse and resolves after 5 h: 1 h over, and 3 h was the warehouse's.
-      { id: "W", queue: "payment_hold", opened: "2026-03-02T10:00:00Z", resolved: "2026-03-02T15:00:00Z" },
+      { case_id: "W", opened_at: "2026-03-02T10:00:00Z", resolved_at: "2026-03-02T15:00:00Z" },
       // 2 h in the wrong queue, then 3 h in payment_hold: 1 h over, and 2 h was misrouting.
-      { id: "M", queue: "payment_hold", opened: "2026-03-02T10:00:00Z", resolved: "2026-03-02T15:00:00Z" },
+      { case_id: "M", opened_at: "2026-03-02T10:00:00Z", resolved_at: "2026-03-02T15:00:00Z" },
       // Over by 2 h with a customer wait that began after the due time: it moves nothing.
-      { id: "T", queue: "payment_hold", opened: "2026-03-02T10:00:00Z", resolved: "2026-03-02T17:00:00Z" },
+      { case_id: "T", opened_at: "2026-03-02T10:00:00Z", resolved_at: "2026-03-02T17:00:00Z" },
     ]);
-    await givenEvents(warehouse, [
-      ["W", "2026-03-02T10:00:00Z", "created", "payment_hold"],
-      ["W", "2026-03-02T10:10:00Z", "worked"],
-      ["W", "2026-03-02T10:30:00Z", "pending_dependency", "warehouse"],
-      ["W", "2026-03-02T13:30:00Z", "dependency_returned"],
-      ["W", "2026-03-02T15:00:00Z", "resolved"],
-      ["M", "2026-03-02T10:00:00Z", "created", "new_order_review"],
-      ["M", "2026-03-02T12:00:00Z", "transferred", "payment_hold"],
-      ["M", "2026-03-02T12:05:00Z", "worked"],
-      ["M", "2026-03-02T15:00:00Z", "resolved"],
-      ["T", "2026-03-02T10:00:00Z", "created", "payment_hold"],
-      ["T", "2026-03-02T10:05:00Z", "worked"],
-      ["T", "2026-03-02T15:00:00Z", "pending_dependency", "customer"],
-      ["T", "2026-03-02T16:00:00Z", "dependency_returned"],
-      ["T", "2026-03-02T17:00:00Z", "resolved"],
+    await givenRows(warehouse, "case_events", [
+      ...caseEvents("W", [
+        ["2026-03-02T10:00:00Z", "created", "payment_hold"],
+        ["2026-03-02T10:10:00Z", "worked"],
+        ["2026-03-02T10:30:00Z", "pending_dependency", "warehouse"],
+        ["2026-03-02T13:30:00Z", "dependency_returned"],
+        ["2026-03-02T15:00:00Z", "resolved"],
+      ]),
+      ...caseEvents("M", [
+        ["2026-03-02T10:00:00Z", "created", "new_order_review"],
+        ["2026-03-02T12:00:00Z", "transferred", "payment_hold"],
+        ["2026-03-02T12:05:00Z", "worked"],
+        ["2026-03-02T15:00:00Z", "resolved"],
+      ]),
+      ...caseEvents("T", [
+        ["2026-03-02T10:00:00Z", "created", "payment_hold"],
+        ["2026-03-02T10:05:00Z", "worked"],
+        ["2026-03-02T15:00:00Z", "pending_dependency", "customer"],
+        ["2026-03-02T16:00:00Z", "dependency_returned"],
+        ["2026-03-02T17:00:00Z", "resolved"],
+      ]),
     ]);
     await buildSla();
     const breaches = await rows(
@@ -278,17 +280,19 @@ describe("case_sla", () => {
   test("open cycles on the data's as-of time: running, at risk, paused, open-breached", async () => {
     // The as-of time is 2026-03-03T00:00Z.
     await givenCases(warehouse, [
-      { id: "D", queue: "payment_hold", priority: "p1", opened: "2026-03-02T20:00:00Z" }, // 4 h against 1 h
-      { id: "E1", queue: "payment_hold", opened: "2026-03-02T20:30:00Z" }, // 3.5 h of 4 h: at risk
-      { id: "E2", queue: "payment_hold", opened: "2026-03-02T22:00:00Z" }, // 2 h of 4 h: running
-      { id: "F", queue: "payment_hold", opened: "2026-03-02T21:00:00Z" }, // waiting on the customer
+      { case_id: "D", priority: "p1", opened_at: "2026-03-02T20:00:00Z" }, // 4 h against 1 h
+      { case_id: "E1", opened_at: "2026-03-02T20:30:00Z" }, // 3.5 h of 4 h: at risk
+      { case_id: "E2", opened_at: "2026-03-02T22:00:00Z" }, // 2 h of 4 h: running
+      { case_id: "F", opened_at: "2026-03-02T21:00:00Z" }, // waiting on the customer
     ]);
-    await givenEvents(warehouse, [
-      ["D", "2026-03-02T20:05:00Z", "worked"],
-      ["E1", "2026-03-02T20:31:00Z", "worked"],
-      ["E2", "2026-03-02T22:01:00Z", "worked"],
-      ["F", "2026-03-02T21:05:00Z", "worked"],
-      ["F", "2026-03-02T21:30:00Z", "pending_dependency", "customer"],
+    await givenRows(warehouse, "case_events", [
+      ...caseEvents("D", [["2026-03-02T20:05:00Z", "worked"]]),
+      ...caseEvents("E1", [["2026-03-02T20:31:00Z", "worked"]]),
+      ...caseEvents("E2", [["2026-03-02T22:01:00Z", "worked"]]),
+      ...caseEvents("F", [
+        ["2026-03-02T21:05:00Z", "worked"],
+        ["2026-03-02T21:30:00Z", "pending_dependency", "customer"],
+      ]),
     ]);
     await buildSla();
     expect(
@@ -363,18 +367,22 @@ describe("case_sla", () => {
     // Friday 27 February 19:30 New York: 30 minutes of business time that evening, the rest on Saturday.
     await givenCases(warehouse, [
       {
-        id: "I",
+        case_id: "I",
         queue: "new_order_review",
         priority: "p2",
-        opened: "2026-02-28T00:30:00Z",
-        resolved: "2026-02-28T14:00:00Z", // Saturday 09:00 New York
+        opened_at: "2026-02-28T00:30:00Z",
+        resolved_at: "2026-02-28T14:00:00Z", // Saturday 09:00 New York
       },
     ]);
-    await givenEvents(warehouse, [
-      ["I", "2026-02-28T00:31:00Z", "assigned"],
-      ["I", "2026-02-28T13:10:00Z", "worked"], // Saturday 08:10
-      ["I", "2026-02-28T14:00:00Z", "resolved"],
-    ]);
+    await givenRows(
+      warehouse,
+      "case_events",
+      caseEvents("I", [
+        ["2026-02-28T00:31:00Z", "assigned"],
+        ["2026-02-28T13:10:00Z", "worked"], // Saturday 08:10
+        ["2026-02-28T14:00:00Z", "resolved"],
+      ]),
+    );
     await buildSla();
     expect(
       await sla(
@@ -410,13 +418,13 @@ describe("case_sla", () => {
   test("a case exported without events, and a cancelled one", async () => {
     await givenCases(warehouse, [
       // No events: the resolution is the only evidence of a touch.
-      { id: "J", queue: "payment_hold", opened: "2026-03-02T10:00:00Z", resolved: "2026-03-02T11:00:00Z" },
+      { case_id: "J", opened_at: "2026-03-02T10:00:00Z", resolved_at: "2026-03-02T11:00:00Z" },
       {
-        id: "G",
+        case_id: "G",
         queue: "refund_validation",
-        opened: "2026-03-02T15:00:00Z",
+        opened_at: "2026-03-02T15:00:00Z",
         status: "cancelled",
-        closed: "2026-03-02T16:00:00Z",
+        closed_at: "2026-03-02T16:00:00Z",
       },
     ]);
     await buildSla();
@@ -435,11 +443,10 @@ describe("case_sla", () => {
 
   test("a broken invariant fails the build's data tests, naming the model and the test", async () => {
     await givenCases(warehouse, [
-      { id: "J", queue: "payment_hold", opened: "2026-03-02T10:00:00Z", resolved: "2026-03-02T11:00:00Z" },
+      { case_id: "J", opened_at: "2026-03-02T10:00:00Z", resolved_at: "2026-03-02T11:00:00Z" },
     ]);
     await buildSla();
     await warehouse.run("UPDATE case_sla SET misrouting_business_s = misrouting_business_s + 60");
-    const { runDataTests } = await import("../../models/runner.ts");
     const failed = (await runDataTests(warehouse, [caseSla])).filter((t) => t.failures > 0);
     expect(failed.map((t) => [t.model, t.test])).toEqual([
       ["case_sla", "the reading splits into dependency, misrouting and operating-team time"],

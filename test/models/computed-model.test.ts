@@ -1,17 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ensureIngestSchema } from "../../ingest/schema.ts";
-import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Warehouse } from "../../ingest/warehouse.ts";
 import { invariant } from "../../models/data-tests.ts";
 import type { Database } from "../../models/database.ts";
 import { defineComputedModel } from "../../models/model.ts";
 import { buildModels } from "../../models/runner.ts";
 import { stgOrders } from "../../models/staging/stg_orders.ts";
-import { givenRows } from "../helpers/raw-rows.ts";
+import { givenRows, openWarehouse } from "../helpers/raw-rows.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
-  warehouse = await Warehouse.open(":memory:");
-  await ensureIngestSchema(warehouse);
+  warehouse = await openWarehouse();
 });
 afterEach(() => warehouse.close());
 

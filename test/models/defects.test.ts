@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ensureIngestSchema } from "../../ingest/schema.ts";
-import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Warehouse } from "../../ingest/warehouse.ts";
 import { loadPolicy } from "../../models/policy/load.ts";
 import { buildModels } from "../../models/runner.ts";
 import { modelsFor } from "../helpers/models.ts";
-import { givenRows } from "../helpers/raw-rows.ts";
+import { givenRows, openWarehouse } from "../helpers/raw-rows.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
-  warehouse = await Warehouse.open(":memory:");
-  await ensureIngestSchema(warehouse);
+  warehouse = await openWarehouse();
 });
 afterEach(() => warehouse.close());
 
@@ -38,7 +36,6 @@ async function givenDefectCases(rows: DefectCase[], queue = "allocation_failure"
       defect_ref,
       opened_at,
       resolved_at,
-      status: resolved_at ? "resolved" : "open",
       owner_team,
       order_id,
     })),

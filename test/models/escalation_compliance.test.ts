@@ -1,26 +1,19 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Warehouse } from "../../ingest/warehouse.ts";
 import { loadPolicy } from "../../models/policy/load.ts";
-import {
-  build,
-  givenAsOf,
-  givenCases,
-  givenEvents,
-  givenLoad,
-  modelsFor,
-  openWarehouse,
-  rows,
-} from "./case-flow-fixtures.ts";
+import { buildModels } from "../../models/runner.ts";
+import { caseEvents, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
+import { caseFlowModels, givenAsOf, givenCases, rows } from "./case-flow-fixtures.ts";
 
 // Shipped policy: payment_hold escalates at 1, 2 and 3 days of age; new_order_review at 2, 3 and 5 days
-// (actual time, from the start of the SLA cycle).
+// (actual time, from the start of the SLA cycle). Cases are standard work in payment_hold unless they say
+// otherwise.
 const H = 3600;
 const D = 24 * H;
 
 let warehouse: Warehouse;
 beforeEach(async () => {
   warehouse = await openWarehouse();
-  await givenLoad(warehouse, 1);
 });
 afterEach(() => warehouse.close());
 
@@ -35,22 +28,27 @@ describe("escalation_compliance", () => {
   test("on time, late and missing escalations, a case arriving already past a threshold, and one never old enough", async () => {
     await givenAsOf(warehouse, "2026-03-05T12:00:00Z");
     await givenCases(warehouse, [
-      { id: "X1", queue: "payment_hold", opened: "2026-03-02T00:00:00Z" },
-      { id: "X2", queue: "payment_hold", opened: "2026-03-02T00:00:00Z", resolved: "2026-03-03T12:00:00Z" },
-      { id: "X3", queue: "payment_hold", opened: "2026-03-02T00:00:00Z", resolved: "2026-03-02T20:00:00Z" },
-      { id: "X4", queue: "payment_hold", opened: "2026-03-02T00:00:00Z" },
-      { id: "X5", queue: "new_order_review", opened: "2026-03-02T13:00:00Z" },
+      { case_id: "X1", opened_at: "2026-03-02T00:00:00Z" },
+      { case_id: "X2", opened_at: "2026-03-02T00:00:00Z", resolved_at: "2026-03-03T12:00:00Z" },
+      { case_id: "X3", opened_at: "2026-03-02T00:00:00Z", resolved_at: "2026-03-02T20:00:00Z" },
+      { case_id: "X4", opened_at: "2026-03-02T00:00:00Z" },
+      { case_id: "X5", queue: "new_order_review", opened_at: "2026-03-02T13:00:00Z" },
     ]);
-    await givenEvents(warehouse, [
-      ["X1", "2026-03-02T20:00:00Z", "escalated", 1], // before the 1-day threshold: on time
-      ["X1", "2026-03-04T06:00:00Z", "escalated", 2], // 6 h after the 2-day threshold: late
+    await givenRows(warehouse, "case_events", [
+      ...caseEvents("X1", [
+        ["2026-03-02T20:00:00Z", "escalated", 1], // before the 1-day threshold: on time
+        ["2026-03-04T06:00:00Z", "escalated", 2], // 6 h after the 2-day threshold: late
+      ]),
       // X2 spends 30 h in new_order_review (under its 2 days), then arrives in payment_hold older than 1 day.
-      ["X2", "2026-03-02T00:00:00Z", "created", "new_order_review"],
-      ["X2", "2026-03-03T06:00:00Z", "transferred", "payment_hold"],
-      ["X2", "2026-03-03T12:00:00Z", "resolved"],
-      ["X4", "2026-03-02T12:00:00Z", "escalated", null], // no level: the cycle's first escalation is level 1
+      ...caseEvents("X2", [
+        ["2026-03-02T00:00:00Z", "created", "new_order_review"],
+        ["2026-03-03T06:00:00Z", "transferred", "payment_hold"],
+        ["2026-03-03T12:00:00Z", "resolved"],
+      ]),
+      // No level: the cycle's first escalation is level 1.
+      ...caseEvents("X4", [["2026-03-02T12:00:00Z", "escalated", null]]),
     ]);
-    const result = await build(warehouse, modelsFor("escalation_compliance"));
+    const result = await buildModels(warehouse, { models: caseFlowModels("escalation_compliance") });
     expect(result.failedTests).toEqual([]);
     const paymentHold = { queue: "payment_hold", responsible_team: "payments_desk" };
     expect(await flagged()).toEqual([
@@ -149,10 +147,12 @@ describe("escalation_compliance", () => {
   test("a queue whose policy ages on business time crosses its thresholds later", async () => {
     await givenAsOf(warehouse, "2026-03-06T12:00:00Z");
     // Opened Monday 08:00 New York in new_order_review (08:00–20:00, Monday to Saturday).
-    await givenCases(warehouse, [{ id: "X5", queue: "new_order_review", opened: "2026-03-02T13:00:00Z" }]);
+    await givenCases(warehouse, [
+      { case_id: "X5", queue: "new_order_review", opened_at: "2026-03-02T13:00:00Z" },
+    ]);
     const loaded = structuredClone(await loadPolicy());
     loaded.policy.queues.new_order_review.aging.clock = "business";
-    await build(warehouse, modelsFor("escalation_compliance"), { policy: loaded });
+    await buildModels(warehouse, { models: caseFlowModels("escalation_compliance"), policy: loaded });
     // 2 days = 48 business hours = four 12-hour days: Thursday 20:00 New York.
     expect((await flagged()).map((r) => [r.level, r.crossed_at, r.status, r.overdue_s])).toEqual([
       [1, "2026-03-06T01:00:00Z", "missing", 11 * H],

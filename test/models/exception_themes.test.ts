@@ -1,18 +1,16 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ensureIngestSchema } from "../../ingest/schema.ts";
-import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Warehouse } from "../../ingest/warehouse.ts";
 import type { Database } from "../../models/database.ts";
 import { coldKysely } from "../../models/kysely-duckdb.ts";
 import { exceptionThemes, FAMILY_OF_THEME } from "../../models/marts/exception_themes.ts";
 import { loadPolicy } from "../../models/policy/load.ts";
 import { buildModels } from "../../models/runner.ts";
 import { modelsFor } from "../helpers/models.ts";
-import { givenRows } from "../helpers/raw-rows.ts";
+import { givenRows, openWarehouse } from "../helpers/raw-rows.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
-  warehouse = await Warehouse.open(":memory:");
-  await ensureIngestSchema(warehouse);
+  warehouse = await openWarehouse();
 });
 afterEach(() => warehouse.close());
 

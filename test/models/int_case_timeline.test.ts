@@ -1,41 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ensureIngestSchema } from "../../ingest/schema.ts";
-import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Warehouse } from "../../ingest/warehouse.ts";
 import { buildModels } from "../../models/runner.ts";
+import { caseEvents, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
-  warehouse = await Warehouse.open(":memory:");
-  await ensureIngestSchema(warehouse);
+  warehouse = await openWarehouse();
 });
 afterEach(() => warehouse.close());
-
-async function givenCase(
-  id: string,
-  queue: string,
-  opened: string,
-  status: string,
-  resolved: string | null = null,
-) {
-  await warehouse.run(
-    `INSERT INTO raw.cases (case_id, queue, work_type, category, opened_at, resolved_at, closed_at, status, updated_at, _load_id)
-     VALUES ($1, $2, 'exception', 'other', $3::TIMESTAMPTZ, $4::TIMESTAMPTZ, $4::TIMESTAMPTZ, $5, $3::TIMESTAMPTZ, 1)`,
-    [id, queue, opened, resolved, status],
-  );
-}
-
-/** [event_id, case_id, occurred_at, event_type, to_queue, dependency, from_queue] */
-async function givenEvents(
-  rows: [string, string, string, string, string | null, string | null, string | null][],
-) {
-  for (const [id, caseId, at, type, to, dependency, from] of rows) {
-    await warehouse.run(
-      `INSERT INTO raw.case_events (event_id, case_id, occurred_at, event_type, to_queue, dependency, from_queue, _load_id)
-       VALUES ($1, $2, $3::TIMESTAMPTZ, $4, $5, $6, $7, 1)`,
-      [id, caseId, at, type, to, dependency, from],
-    );
-  }
-}
 
 const timeline = (caseId: string) =>
   warehouse.all(
@@ -47,18 +19,30 @@ const timeline = (caseId: string) =>
 
 describe("int_case_timeline", () => {
   test("queues, dependency waits, resolution and a reopen as spans", async () => {
-    await givenCase("C1", "refund_validation", "2026-03-02T09:00:00Z", "closed", "2026-03-02T16:00:00Z");
-    await givenEvents([
-      ["E1", "C1", "2026-03-02T09:00:00Z", "created", "payment_hold", null, null],
-      ["E2", "C1", "2026-03-02T09:00:00Z", "assigned", null, null, null],
-      ["E3", "C1", "2026-03-02T10:00:00Z", "transferred", "refund_validation", null, "payment_hold"],
-      ["E4", "C1", "2026-03-02T11:00:00Z", "pending_dependency", null, "customer", null],
-      ["E5", "C1", "2026-03-02T13:00:00Z", "dependency_returned", null, null, null],
-      ["E6", "C1", "2026-03-02T14:00:00Z", "resolved", null, null, null],
-      ["E7", "C1", "2026-03-02T15:00:00Z", "reopened", null, null, null],
-      ["E8", "C1", "2026-03-02T16:00:00Z", "resolved", null, null, null],
-      ["E9", "C1", "2026-03-02T16:30:00Z", "closed", null, null, null],
+    await givenRows(warehouse, "cases", [
+      {
+        case_id: "C1",
+        queue: "refund_validation",
+        opened_at: "2026-03-02T09:00:00Z",
+        resolved_at: "2026-03-02T16:00:00Z",
+        closed_at: "2026-03-02T16:00:00Z",
+      },
     ]);
+    await givenRows(
+      warehouse,
+      "case_events",
+      caseEvents("C1", [
+        ["2026-03-02T09:00:00Z", "created", "payment_hold"],
+        ["2026-03-02T09:00:00Z", "assigned"],
+        ["2026-03-02T10:00:00Z", "transferred", "refund_validation", { from_queue: "payment_hold" }],
+        ["2026-03-02T11:00:00Z", "pending_dependency", "customer"],
+        ["2026-03-02T13:00:00Z", "dependency_returned"],
+        ["2026-03-02T14:00:00Z", "resolved"],
+        ["2026-03-02T15:00:00Z", "reopened"],
+        ["2026-03-02T16:00:00Z", "resolved"],
+        ["2026-03-02T16:30:00Z", "closed"],
+      ]),
+    );
     const result = await buildModels(warehouse);
     expect(result.failedTests).toEqual([]);
     expect(await timeline("C1")).toEqual([
@@ -176,11 +160,26 @@ describe("int_case_timeline", () => {
   });
 
   test("tolerates missing and early events: flagged, not dropped", async () => {
-    // No events at all: the snapshot gives the opening and the resolution.
-    await givenCase("C2", "payment_hold", "2026-03-02T09:00:00Z", "resolved", "2026-03-02T12:00:00Z");
-    // An event stamped before the case opened, and no resolution event although the case is closed.
-    await givenCase("C3", "allocation_failure", "2026-03-02T09:00:00Z", "closed", "2026-03-02T11:00:00Z");
-    await givenEvents([["E1", "C3", "2026-03-02T08:55:00Z", "assigned", null, null, null]]);
+    await givenRows(warehouse, "cases", [
+      // No events at all: the snapshot gives the opening and the resolution (and, the status being
+      // resolved, not a closing at its closed_at).
+      {
+        case_id: "C2",
+        opened_at: "2026-03-02T09:00:00Z",
+        status: "resolved",
+        resolved_at: "2026-03-02T12:00:00Z",
+        closed_at: "2026-03-02T12:00:00Z",
+      },
+      // An event stamped before the case opened, and no resolution event although the case is closed.
+      {
+        case_id: "C3",
+        queue: "allocation_failure",
+        opened_at: "2026-03-02T09:00:00Z",
+        resolved_at: "2026-03-02T11:00:00Z",
+        closed_at: "2026-03-02T11:00:00Z",
+      },
+    ]);
+    await givenRows(warehouse, "case_events", caseEvents("C3", [["2026-03-02T08:55:00Z", "assigned"]]));
     const result = await buildModels(warehouse);
     expect(result.failedTests).toEqual([]);
     expect(await timeline("C2")).toEqual([

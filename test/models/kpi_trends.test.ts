@@ -1,15 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ensureIngestSchema } from "../../ingest/schema.ts";
-import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Warehouse } from "../../ingest/warehouse.ts";
 import { KPI_NAMES } from "../../models/marts/kpi_trends.ts";
 import { buildModels } from "../../models/runner.ts";
 import { modelsFor } from "../helpers/models.ts";
+import { openWarehouse } from "../helpers/raw-rows.ts";
 import { givenFebruaryAndMarch } from "./mbr-scenario.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
-  warehouse = await Warehouse.open(":memory:");
-  await ensureIngestSchema(warehouse);
+  warehouse = await openWarehouse();
 });
 afterEach(() => warehouse.close());
 

@@ -3,11 +3,8 @@
  * (calendar always_on) and its exception cases must resolve within 8 hours, so business time equals
  * wall-clock time there and every SLA verdict can be read off the timestamps.
  */
-import { QA_DIMENSIONS } from "../../ingest/contracts/qa-reviews.ts";
 import type { Warehouse } from "../../ingest/warehouse.ts";
-import { givenRows } from "../helpers/raw-rows.ts";
-
-const scores = (score: number) => Object.fromEntries(QA_DIMENSIONS.map((dimension) => [dimension, score]));
+import { allDimensions, givenRows, orderEvents } from "../helpers/raw-rows.ts";
 
 export async function givenFebruaryAndMarch(warehouse: Warehouse): Promise<void> {
   await givenRows(warehouse, "orders", [
@@ -18,31 +15,24 @@ export async function givenFebruaryAndMarch(warehouse: Warehouse): Promise<void>
     { order_id: "O3", placed_at: "2026-03-06T14:00:00Z" },
   ]);
   await givenRows(warehouse, "order_events", [
-    { event_id: "O1-placed", order_id: "O1", event_type: "placed", occurred_at: "2026-03-02T14:00:00Z" },
-    { event_id: "O1-released", order_id: "O1", event_type: "released", occurred_at: "2026-03-02T16:00:00Z" },
-    { event_id: "O1-shipped", order_id: "O1", event_type: "shipped", occurred_at: "2026-03-03T14:00:00Z" },
-    {
-      event_id: "O1-return",
-      order_id: "O1",
-      event_type: "return_requested",
-      occurred_at: "2026-03-04T14:00:00Z",
-    },
-    {
-      event_id: "O1-refund",
-      order_id: "O1",
-      event_type: "refund_issued",
-      occurred_at: "2026-03-05T14:00:00Z",
-    },
-    { event_id: "O2-placed", order_id: "O2", event_type: "placed", occurred_at: "2026-03-02T14:00:00Z" },
-    { event_id: "O2-released", order_id: "O2", event_type: "released", occurred_at: "2026-03-02T18:00:00Z" },
-    { event_id: "O2-shipped", order_id: "O2", event_type: "shipped", occurred_at: "2026-03-03T14:00:00Z" },
-    { event_id: "O3-placed", order_id: "O3", event_type: "placed", occurred_at: "2026-03-06T14:00:00Z" },
+    ...orderEvents("O1", [
+      ["2026-03-02T14:00:00Z", "placed"],
+      ["2026-03-02T16:00:00Z", "released"],
+      ["2026-03-03T14:00:00Z", "shipped"],
+      ["2026-03-04T14:00:00Z", "return_requested"],
+      ["2026-03-05T14:00:00Z", "refund_issued"],
+    ]),
+    ...orderEvents("O2", [
+      ["2026-03-02T14:00:00Z", "placed"],
+      ["2026-03-02T18:00:00Z", "released"],
+      ["2026-03-03T14:00:00Z", "shipped"],
+    ]),
+    ...orderEvents("O3", [["2026-03-06T14:00:00Z", "placed"]]),
   ]);
   const resolved = (case_id: string, opened_at: string, resolved_at: string, fields = {}) => ({
     case_id,
     opened_at,
     resolved_at,
-    status: "resolved",
     ...fields,
   });
   await givenRows(warehouse, "cases", [
@@ -56,7 +46,7 @@ export async function givenFebruaryAndMarch(warehouse: Warehouse): Promise<void>
       root_cause: "agent_error",
     }),
     // Open since 1 March: five days old at the as-of time, in payment_hold's oldest aging band (≥ 3d).
-    { case_id: "C3", opened_at: "2026-03-01T14:00:00Z", updated_at: "2026-03-01T14:00:00Z" },
+    { case_id: "C3", opened_at: "2026-03-01T14:00:00Z" },
   ]);
   // A repeat defect in allocation_failure (Berlin office hours), recurring in February and March.
   const defect = (case_id: string, day: string) =>
@@ -73,8 +63,8 @@ export async function givenFebruaryAndMarch(warehouse: Warehouse): Promise<void>
     defect("D3", "2026-03-02"),
   ]);
   await givenRows(warehouse, "qa_reviews", [
-    { review_id: "Q1", case_id: "C1", reviewed_at: "2026-03-04T12:00:00Z", ...scores(90) },
-    { review_id: "Q2", case_id: "C2", reviewed_at: "2026-03-04T12:00:00Z", ...scores(80) },
+    { review_id: "Q1", case_id: "C1", reviewed_at: "2026-03-04T12:00:00Z", ...allDimensions(90) },
+    { review_id: "Q2", case_id: "C2", reviewed_at: "2026-03-04T12:00:00Z", ...allDimensions(80) },
     // A calibration session: two reviewers 10 points apart, so the variance of their means is 50.
     {
       review_id: "K1",
@@ -82,7 +72,7 @@ export async function givenFebruaryAndMarch(warehouse: Warehouse): Promise<void>
       reviewer_id: "R1",
       reviewed_at: "2026-03-05T12:00:00Z",
       calibration_session_id: "S",
-      ...scores(80),
+      ...allDimensions(80),
     },
     {
       review_id: "K2",
@@ -90,7 +80,7 @@ export async function givenFebruaryAndMarch(warehouse: Warehouse): Promise<void>
       reviewer_id: "R2",
       reviewed_at: "2026-03-05T12:00:00Z",
       calibration_session_id: "S",
-      ...scores(90),
+      ...allDimensions(90),
     },
   ]);
 }

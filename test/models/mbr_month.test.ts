@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ensureIngestSchema } from "../../ingest/schema.ts";
-import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Warehouse } from "../../ingest/warehouse.ts";
 import { buildModels } from "../../models/runner.ts";
 import { modelsFor } from "../helpers/models.ts";
-import { givenRows } from "../helpers/raw-rows.ts";
+import { aCase, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
 import { givenFebruaryAndMarch } from "./mbr-scenario.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
-  warehouse = await Warehouse.open(":memory:");
-  await ensureIngestSchema(warehouse);
+  warehouse = await openWarehouse();
 });
 afterEach(() => warehouse.close());
 
@@ -120,32 +118,13 @@ describe("mbr_month", () => {
   test("risk grows when the aged backlog rises while attainment falls", async () => {
     await givenFebruaryAndMarch(warehouse);
     // Four more March cases in payment_hold resolved after a day: attainment falls to 4 of 9.
-    await givenRows(warehouse, "cases", [
-      {
-        case_id: "L1",
-        opened_at: "2026-03-03T14:00:00Z",
-        resolved_at: "2026-03-04T14:00:00Z",
-        status: "resolved",
-      },
-      {
-        case_id: "L2",
-        opened_at: "2026-03-03T14:00:00Z",
-        resolved_at: "2026-03-04T14:00:00Z",
-        status: "resolved",
-      },
-      {
-        case_id: "L3",
-        opened_at: "2026-03-03T14:00:00Z",
-        resolved_at: "2026-03-04T14:00:00Z",
-        status: "resolved",
-      },
-      {
-        case_id: "L4",
-        opened_at: "2026-03-03T14:00:00Z",
-        resolved_at: "2026-03-04T14:00:00Z",
-        status: "resolved",
-      },
-    ]);
+    await givenRows(
+      warehouse,
+      "cases",
+      ["L1", "L2", "L3", "L4"].map((case_id) =>
+        aCase({ case_id, opened_at: "2026-03-03T14:00:00Z", resolved_at: "2026-03-04T14:00:00Z" }),
+      ),
+    );
     await buildModels(warehouse, { models, reportingTimeZone: "UTC" });
     expect(
       await warehouse.all(

@@ -1,75 +1,72 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Warehouse } from "../../ingest/warehouse.ts";
-import {
-  build,
-  givenAsOf,
-  givenCases,
-  givenEvents,
-  givenLoad,
-  givenOrderEvents,
-  givenOrders,
-  modelsFor,
-  openWarehouse,
-  rows,
-} from "./case-flow-fixtures.ts";
+import { buildModels } from "../../models/runner.ts";
+import { anOrder, caseEvents, givenRows, openWarehouse, orderEvents } from "../helpers/raw-rows.ts";
+import { caseFlowModels, givenAsOf, givenCases, rows } from "./case-flow-fixtures.ts";
 
 // Turnaround counts business time of new_order_review's calendar: 08:00–20:00 New York, Monday to
-// Saturday (EST, UTC−5, before 8 March 2026).
+// Saturday (EST, UTC−5, before 8 March 2026). Cases are standard work in payment_hold unless they say
+// otherwise.
 const H = 3600;
 
 let warehouse: Warehouse;
 beforeEach(async () => {
   warehouse = await openWarehouse();
-  await givenLoad(warehouse, 1);
   await givenAsOf(warehouse, "2026-03-12T16:00:00Z");
 });
 afterEach(() => warehouse.close());
 
 describe("order_lifecycle", () => {
   test("turnaround, exception path, and return-to-refund cycle time per order", async () => {
-    await givenOrders(warehouse, [
-      {
-        id: "O1",
-        placed: "2026-03-02T14:00:00Z",
+    await givenRows(warehouse, "orders", [
+      anOrder({
+        order_id: "O1",
+        placed_at: "2026-03-02T14:00:00Z",
         status: "returned",
-        promisedShipBy: "2026-03-03T12:00:00Z",
-      },
-      { id: "O2", placed: "2026-03-02T15:00:00Z" },
-      { id: "O3", placed: "2026-03-02T15:00:00Z", status: "released" },
+        promised_ship_by: "2026-03-03T12:00:00Z",
+      }),
+      anOrder({ order_id: "O2", placed_at: "2026-03-02T15:00:00Z" }),
+      anOrder({ order_id: "O3", placed_at: "2026-03-02T15:00:00Z", status: "released" }),
     ]);
-    await givenOrderEvents(warehouse, [
-      ["O1", "2026-03-02T14:00:00Z", "placed"],
-      ["O1", "2026-03-02T16:00:00Z", "released"], // Monday 11:00 New York
-      ["O1", "2026-03-03T14:00:00Z", "shipped"], // Tuesday 09:00
-      ["O1", "2026-03-05T15:00:00Z", "refund_issued"], // a refund before any return: not the return's
-      ["O1", "2026-03-10T15:00:00Z", "return_requested"],
-      ["O1", "2026-03-12T15:00:00Z", "refund_issued"],
-      ["O3", "2026-03-02T14:00:00Z", "released"], // stamped an hour before the order was placed
+    await givenRows(warehouse, "order_events", [
+      ...orderEvents("O1", [
+        ["2026-03-02T14:00:00Z", "placed"],
+        ["2026-03-02T16:00:00Z", "released"], // Monday 11:00 New York
+        ["2026-03-03T14:00:00Z", "shipped"], // Tuesday 09:00
+        ["2026-03-05T15:00:00Z", "refund_issued"], // a refund before any return: not the return's
+        ["2026-03-10T15:00:00Z", "return_requested"],
+        ["2026-03-12T15:00:00Z", "refund_issued"],
+      ]),
+      // Stamped an hour before the order was placed.
+      ...orderEvents("O3", [["2026-03-02T14:00:00Z", "released"]]),
     ]);
     await givenCases(warehouse, [
       {
-        id: "C1",
-        orderId: "O1",
-        queue: "payment_hold",
+        case_id: "C1",
+        order_id: "O1",
         category: "address_mismatch",
-        rootCause: "agent_error",
-        opened: "2026-03-02T14:30:00Z",
-        resolved: "2026-03-02T15:30:00Z",
+        root_cause: "agent_error",
+        opened_at: "2026-03-02T14:30:00Z",
+        resolved_at: "2026-03-02T15:30:00Z",
       },
       {
-        id: "C2",
-        orderId: "O1",
+        case_id: "C2",
+        order_id: "O1",
         queue: "shipment_exception",
         category: "carrier_delay",
-        opened: "2026-03-04T10:00:00Z",
+        opened_at: "2026-03-04T10:00:00Z",
       },
     ]);
-    await givenEvents(warehouse, [
-      ["C1", "2026-03-02T14:30:00Z", "created", "new_order_review"],
-      ["C1", "2026-03-02T15:00:00Z", "transferred", "payment_hold"],
-      ["C1", "2026-03-02T15:30:00Z", "resolved"],
-    ]);
-    const result = await build(warehouse, modelsFor("order_lifecycle"));
+    await givenRows(
+      warehouse,
+      "case_events",
+      caseEvents("C1", [
+        ["2026-03-02T14:30:00Z", "created", "new_order_review"],
+        ["2026-03-02T15:00:00Z", "transferred", "payment_hold"],
+        ["2026-03-02T15:30:00Z", "resolved"],
+      ]),
+    );
+    const result = await buildModels(warehouse, { models: caseFlowModels("order_lifecycle") });
     expect(result.failedTests).toEqual([]);
     expect(
       await rows(

@@ -1,39 +1,16 @@
-import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { QA_DIMENSIONS } from "../../ingest/contracts/qa-reviews.ts";
-import { ensureIngestSchema } from "../../ingest/schema.ts";
-import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Warehouse } from "../../ingest/warehouse.ts";
 import { CALIBRATION_DIMENSIONS } from "../../models/marts/qa_calibration.ts";
 import { loadPolicy } from "../../models/policy/load.ts";
 import { buildModels } from "../../models/runner.ts";
 import { krippendorffAlpha } from "../../models/stats/krippendorff-alpha.ts";
 import { modelsFor } from "../helpers/models.ts";
-import { givenRows } from "../helpers/raw-rows.ts";
-
-// shared/ sits beside the repository (here and in CI), so resolve it from this file, not the cwd.
-const reference = (file: string) => new URL(`../../../shared/reference/${file}`, import.meta.url);
-
-/** A published table: a header of rater names, then one row per unit (id first); empty cell = missing. */
-function readTable(file: string): { raters: string[]; units: { unit: string; scores: (number | null)[] }[] } {
-  const [header = "", ...lines] = readFileSync(reference(file), "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "");
-  return {
-    raters: header.split(",").slice(1),
-    units: lines.map((line) => {
-      const [unit = "", ...cells] = line.split(",");
-      return { unit, scores: cells.map((cell) => (cell.trim() === "" ? null : Number(cell))) };
-    }),
-  };
-}
-
-const roundTo = (value: unknown, decimals: number) =>
-  typeof value === "number" ? Math.round(value * 10 ** decimals) / 10 ** decimals : value;
+import { allDimensions, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
+import { readReferenceTable, roundTo } from "../helpers/reference-tables.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
-  warehouse = await Warehouse.open(":memory:");
-  await ensureIngestSchema(warehouse);
+  warehouse = await openWarehouse();
 });
 afterEach(() => warehouse.close());
 
@@ -44,7 +21,7 @@ const models = modelsFor("qa_calibration");
  * rating a review scoring every dimension with the table's value (a missing cell is a missing review).
  */
 async function givenSession(session: string, file: string, reviewedAt: string) {
-  const { raters, units } = readTable(file);
+  const { raters, units } = readReferenceTable(file);
   await givenRows(
     warehouse,
     "cases",
@@ -64,7 +41,7 @@ async function givenSession(session: string, file: string, reviewedAt: string) {
                 reviewer_id: raters[rater] as string,
                 reviewed_at: reviewedAt,
                 calibration_session_id: session,
-                ...Object.fromEntries(QA_DIMENSIONS.map((dimension) => [dimension, score])),
+                ...allDimensions(score),
               },
             ],
       ),
@@ -157,7 +134,7 @@ describe("qa_calibration months", () => {
       reviewer_id: reviewer,
       reviewed_at: at,
       calibration_session_id: "P",
-      ...Object.fromEntries(QA_DIMENSIONS.map((dimension) => [dimension, score])),
+      ...allDimensions(score),
     });
     await givenRows(warehouse, "qa_reviews", [
       review("p1", "P-1", "J1", 8, "2026-03-31T12:00:00Z"),
@@ -203,7 +180,7 @@ describe("qa_calibration months", () => {
       },
     ]);
     // The pooled matrix: SF's six cases × J1..J4, then P's two cases × J1 and X9 (X9 missing on SF's cases).
-    const { units } = readTable("shrout_fleiss1979_6targets_4judges.csv");
+    const { units } = readReferenceTable("shrout_fleiss1979_6targets_4judges.csv");
     const pooled = [
       [8, null, null, null, 6],
       [4, null, null, null, 1],

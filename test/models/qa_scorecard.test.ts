@@ -1,27 +1,16 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ensureIngestSchema } from "../../ingest/schema.ts";
-import { Warehouse } from "../../ingest/warehouse.ts";
+import type { Warehouse } from "../../ingest/warehouse.ts";
 import { buildModels } from "../../models/runner.ts";
 import { modelsFor } from "../helpers/models.ts";
-import { givenRows } from "../helpers/raw-rows.ts";
+import { allDimensions, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
 
 let warehouse: Warehouse;
 beforeEach(async () => {
-  warehouse = await Warehouse.open(":memory:");
-  await ensureIngestSchema(warehouse);
+  warehouse = await openWarehouse();
 });
 afterEach(() => warehouse.close());
 
 const models = modelsFor("qa_scorecard", "qa_coverage");
-
-const allDimensions = (score: number) => ({
-  order_accuracy: score,
-  policy_adherence: score,
-  documentation: score,
-  disposition_accuracy: score,
-  communication: score,
-  data_handling: score,
-});
 
 /** A completed case: resolved an hour after it opened. */
 const completedCase = (case_id: string, work_type: string, opened_at: string, queue = "payment_hold") => ({
@@ -30,7 +19,6 @@ const completedCase = (case_id: string, work_type: string, opened_at: string, qu
   queue,
   opened_at,
   resolved_at: opened_at.replace("T09:", "T10:"),
-  status: "resolved",
 });
 
 describe("qa_scorecard", () => {

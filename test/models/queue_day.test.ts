@@ -5,21 +5,14 @@ import { coldKysely } from "../../models/kysely-duckdb.ts";
 import { queueDay } from "../../models/marts/queue_day.ts";
 import { loadPolicy } from "../../models/policy/load.ts";
 import { MODELS } from "../../models/registry.ts";
-import { dependencyOrder, runDataTests } from "../../models/runner.ts";
-import {
-  build,
-  givenAsOf,
-  givenCases,
-  givenEvents,
-  givenLoad,
-  modelsFor,
-  openWarehouse,
-  rows,
-} from "./case-flow-fixtures.ts";
+import { buildModels, dependencyOrder, runDataTests } from "../../models/runner.ts";
+import { caseEvents, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
+import { caseFlowModels, givenAsOf, givenCases, rows } from "./case-flow-fixtures.ts";
 
 // payment_hold and shipment_exception count days in New York (EST, UTC−5 in early March 2026),
 // allocation_failure in Berlin (CET, UTC+1). payment_hold's aging bands are <4h, 4h–8h, 8h–1d, 1d–3d,
-// ≥3d; its backlog turns amber at 30 open or 8 h old, red at 80 or 1 day.
+// ≥3d; its backlog turns amber at 30 open or 8 h old, red at 80 or 1 day. Cases are standard work in
+// payment_hold unless they say otherwise.
 const H = 3600;
 const band = (counts: number[]) =>
   ["<4h", "4h–8h", "8h–1d", "1d–3d", "≥3d"].map((label, i) => ({
@@ -31,11 +24,10 @@ const band = (counts: number[]) =>
 let warehouse: Warehouse;
 beforeEach(async () => {
   warehouse = await openWarehouse();
-  await givenLoad(warehouse, 1);
 });
 afterEach(() => warehouse.close());
 
-const models = modelsFor("queue_day");
+const models = caseFlowModels("queue_day");
 
 describe("queue_day", () => {
   test("compiles cold, with no database, to one statement with bound parameters", async () => {
@@ -55,31 +47,24 @@ describe("queue_day", () => {
 
   test("flow, backlog by age, oldest age, control state and SLA attainment per queue per day", async () => {
     await givenCases(warehouse, [
-      { id: "A", queue: "payment_hold", opened: "2026-03-02T09:00:00Z", resolved: "2026-03-02T10:00:00Z" }, // in and out on day 1
+      { case_id: "A", opened_at: "2026-03-02T09:00:00Z", resolved_at: "2026-03-02T10:00:00Z" }, // in and out on day 1
+      { case_id: "B", opened_at: "2026-03-02T22:00:00Z", closed_at: "2026-03-03T09:00:00Z" }, // carried to day 2
       {
-        id: "B",
-        queue: "payment_hold",
-        opened: "2026-03-02T22:00:00Z",
-        status: "closed",
-        closed: "2026-03-03T09:00:00Z",
-      }, // carried to day 2
-      {
-        id: "C",
-        queue: "payment_hold",
-        opened: "2026-03-02T23:00:00Z",
+        case_id: "C",
+        opened_at: "2026-03-02T23:00:00Z",
         status: "cancelled",
-        closed: "2026-03-04T09:00:00Z",
+        closed_at: "2026-03-04T09:00:00Z",
       }, // cancelled day 3
-      { id: "D", queue: "payment_hold", opened: "2026-03-03T12:00:00Z" }, // still open
+      { case_id: "D", opened_at: "2026-03-03T12:00:00Z" }, // still open
       {
-        id: "E",
+        case_id: "E",
         queue: "shipment_exception",
-        opened: "2026-03-04T08:00:00Z",
-        resolved: "2026-03-04T08:30:00Z",
+        opened_at: "2026-03-04T08:00:00Z",
+        resolved_at: "2026-03-04T08:30:00Z",
       },
     ]);
     // The as-of time is the last thing the data mentions: C's cancellation, 2026-03-04T09:00Z.
-    const result = await build(warehouse, models);
+    const result = await buildModels(warehouse, { models });
     expect(result.failedTests).toEqual([]);
     const got = await rows(
       warehouse,
@@ -202,10 +187,10 @@ describe("queue_day", () => {
   test("days are counted in each queue's calendar zone", async () => {
     // 23:30Z on 2 March is still the 2nd in New York and already the 3rd in Berlin.
     await givenCases(warehouse, [
-      { id: "NY", queue: "payment_hold", opened: "2026-03-02T23:30:00Z" },
-      { id: "BER", queue: "allocation_failure", opened: "2026-03-02T23:30:00Z" },
+      { case_id: "NY", opened_at: "2026-03-02T23:30:00Z" },
+      { case_id: "BER", queue: "allocation_failure", opened_at: "2026-03-02T23:30:00Z" },
     ]);
-    await build(warehouse, models);
+    await buildModels(warehouse, { models });
     expect(
       await rows(warehouse, "SELECT queue, day, time_zone, receipts FROM queue_day ORDER BY queue, day"),
     ).toEqual([
@@ -218,16 +203,20 @@ describe("queue_day", () => {
 
   test("transfers and reopens: counted in and out, and flow conserves", async () => {
     await givenCases(warehouse, [
-      { id: "T", queue: "payment_hold", opened: "2026-03-02T14:00:00Z", resolved: "2026-03-03T16:00:00Z" },
+      { case_id: "T", opened_at: "2026-03-02T14:00:00Z", resolved_at: "2026-03-03T16:00:00Z" },
     ]);
-    await givenEvents(warehouse, [
-      ["T", "2026-03-02T14:00:00Z", "created", "new_order_review"],
-      ["T", "2026-03-02T16:00:00Z", "transferred", "payment_hold"],
-      ["T", "2026-03-02T18:00:00Z", "resolved"],
-      ["T", "2026-03-03T15:00:00Z", "reopened"],
-      ["T", "2026-03-03T16:00:00Z", "resolved"],
-    ]);
-    const result = await build(warehouse, models);
+    await givenRows(
+      warehouse,
+      "case_events",
+      caseEvents("T", [
+        ["2026-03-02T14:00:00Z", "created", "new_order_review"],
+        ["2026-03-02T16:00:00Z", "transferred", "payment_hold"],
+        ["2026-03-02T18:00:00Z", "resolved"],
+        ["2026-03-03T15:00:00Z", "reopened"],
+        ["2026-03-03T16:00:00Z", "resolved"],
+      ]),
+    );
+    const result = await buildModels(warehouse, { models });
     expect(result.failedTests).toEqual([]);
     expect(
       await rows(
@@ -290,7 +279,9 @@ describe("queue_day", () => {
   test("a queue whose policy ages on business time", async () => {
     // Opened Monday 18:00 New York in new_order_review (08:00–20:00): at midnight, and at the as-of time
     // (Tuesday 05:00), it is 2 business hours old, though 6 and 11 hours have passed.
-    await givenCases(warehouse, [{ id: "X", queue: "new_order_review", opened: "2026-03-02T23:00:00Z" }]);
+    await givenCases(warehouse, [
+      { case_id: "X", queue: "new_order_review", opened_at: "2026-03-02T23:00:00Z" },
+    ]);
     await givenAsOf(warehouse, "2026-03-03T10:00:00Z");
     const loaded = await loadPolicy();
     const onBusinessTime = structuredClone(loaded);
@@ -298,15 +289,15 @@ describe("queue_day", () => {
     const expected = (clock: string, ages: [number, number]) =>
       ["2026-03-02", "2026-03-03"].map((day, i) => ({ day, aging_clock: clock, oldest_open_age_s: ages[i] }));
     const query = "SELECT day, aging_clock, oldest_open_age_s FROM queue_day ORDER BY day";
-    await build(warehouse, models, { policy: onBusinessTime });
+    await buildModels(warehouse, { models, policy: onBusinessTime });
     expect(await rows(warehouse, query)).toEqual(expected("business", [2 * H, 2 * H]));
-    await build(warehouse, models, { policy: loaded });
+    await buildModels(warehouse, { models, policy: loaded });
     expect(await rows(warehouse, query)).toEqual(expected("actual", [6 * H, 11 * H]));
   });
 
   test("a broken invariant fails the build's data tests, naming the model and test", async () => {
-    await givenCases(warehouse, [{ id: "A", queue: "payment_hold", opened: "2026-03-02T09:00:00Z" }]);
-    await build(warehouse, models);
+    await givenCases(warehouse, [{ case_id: "A", opened_at: "2026-03-02T09:00:00Z" }]);
+    await buildModels(warehouse, { models });
     await warehouse.run("UPDATE queue_day SET carryover = carryover + 1");
     const failed = (await runDataTests(warehouse, [queueDay])).filter((t) => t.failures > 0);
     expect(failed.map((t) => t.test)).toEqual([

@@ -1,22 +1,15 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Warehouse } from "../../ingest/warehouse.ts";
-import {
-  build,
-  givenAsOf,
-  givenCases,
-  givenEvents,
-  givenLoad,
-  modelsFor,
-  openWarehouse,
-  rows,
-} from "./case-flow-fixtures.ts";
+import { buildModels } from "../../models/runner.ts";
+import { caseEvents, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
+import { caseFlowModels, givenAsOf, givenCases, rows } from "./case-flow-fixtures.ts";
 
+// Cases are standard work in payment_hold unless they say otherwise.
 const H = 3600;
 
 let warehouse: Warehouse;
 beforeEach(async () => {
   warehouse = await openWarehouse();
-  await givenLoad(warehouse, 1);
   await givenAsOf(warehouse, "2026-03-03T16:00:00Z");
 });
 afterEach(() => warehouse.close());
@@ -24,22 +17,26 @@ afterEach(() => warehouse.close());
 describe("routing", () => {
   test("misrouted cases, their path, and the delay in actual and business time of the final queue", async () => {
     await givenCases(warehouse, [
-      { id: "M", queue: "payment_hold", opened: "2026-03-02T14:00:00Z", resolved: "2026-03-02T19:00:00Z" },
-      { id: "P", queue: "refund_validation", opened: "2026-03-02T21:00:00Z" },
-      { id: "N", queue: "payment_hold", opened: "2026-03-02T14:00:00Z", resolved: "2026-03-02T15:00:00Z" },
+      { case_id: "M", opened_at: "2026-03-02T14:00:00Z", resolved_at: "2026-03-02T19:00:00Z" },
+      { case_id: "P", queue: "refund_validation", opened_at: "2026-03-02T21:00:00Z" },
+      { case_id: "N", opened_at: "2026-03-02T14:00:00Z", resolved_at: "2026-03-02T15:00:00Z" },
     ]);
-    await givenEvents(warehouse, [
+    await givenRows(warehouse, "case_events", [
       // Two hours in the order desk's queue before reaching payments (24×7).
-      ["M", "2026-03-02T14:00:00Z", "created", "new_order_review"],
-      ["M", "2026-03-02T16:00:00Z", "transferred", "payment_hold"],
-      ["M", "2026-03-02T19:00:00Z", "resolved"],
+      ...caseEvents("M", [
+        ["2026-03-02T14:00:00Z", "created", "new_order_review"],
+        ["2026-03-02T16:00:00Z", "transferred", "payment_hold"],
+        ["2026-03-02T19:00:00Z", "resolved"],
+      ]),
       // Sent away at 17:00 New York and brought back at 10:00 the next day: 18 hours, of which
       // refund_validation's office calendar (09:00–17:00) counts one on Monday and one on Tuesday.
-      ["P", "2026-03-02T21:00:00Z", "created", "refund_validation"],
-      ["P", "2026-03-02T22:00:00Z", "transferred", "payment_hold"],
-      ["P", "2026-03-03T15:00:00Z", "transferred", "refund_validation"],
+      ...caseEvents("P", [
+        ["2026-03-02T21:00:00Z", "created", "refund_validation"],
+        ["2026-03-02T22:00:00Z", "transferred", "payment_hold"],
+        ["2026-03-03T15:00:00Z", "transferred", "refund_validation"],
+      ]),
     ]);
-    const result = await build(warehouse, modelsFor("routing"));
+    const result = await buildModels(warehouse, { models: caseFlowModels("routing") });
     expect(result.failedTests).toEqual([]);
     expect(
       await rows(

@@ -1,46 +1,43 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { Warehouse } from "../../ingest/warehouse.ts";
 import { loadPolicy } from "../../models/policy/load.ts";
-import {
-  build,
-  givenAsOf,
-  givenCases,
-  givenEvents,
-  givenLoad,
-  modelsFor,
-  openWarehouse,
-  rows,
-} from "./case-flow-fixtures.ts";
+import { buildModels } from "../../models/runner.ts";
+import { caseEvents, givenRows, openWarehouse } from "../helpers/raw-rows.ts";
+import { caseFlowModels, givenAsOf, givenCases, rows } from "./case-flow-fixtures.ts";
 
 // payment_hold counts 24×7; standard cases must resolve within 4 h (goal 95%), p1 within 1 h (98%).
-// Periods are counted in the reporting zone, New York (EST, UTC−5, in early March 2026).
+// Periods are counted in the reporting zone, New York (EST, UTC−5, in early March 2026). Cases are
+// standard work in payment_hold unless they say otherwise.
 let warehouse: Warehouse;
 beforeEach(async () => {
   warehouse = await openWarehouse();
-  await givenLoad(warehouse, 1);
   await givenAsOf(warehouse, "2026-03-06T12:00:00Z");
   await givenCases(warehouse, [
     // Met; due 13:00 Monday 2 March.
-    { id: "R1", queue: "payment_hold", opened: "2026-03-02T14:00:00Z", resolved: "2026-03-02T15:00:00Z" },
+    { case_id: "R1", opened_at: "2026-03-02T14:00:00Z", resolved_at: "2026-03-02T15:00:00Z" },
     // 6 h, of which 3 waiting on the warehouse: a miss attributed to the warehouse; due Monday.
-    { id: "R2", queue: "payment_hold", opened: "2026-03-02T14:00:00Z", resolved: "2026-03-02T20:00:00Z" },
+    { case_id: "R2", opened_at: "2026-03-02T14:00:00Z", resolved_at: "2026-03-02T20:00:00Z" },
     // Sunday 1 March: a miss of the operating team, in the ISO week that began on 23 February.
-    { id: "R3", queue: "payment_hold", opened: "2026-03-01T15:00:00Z", resolved: "2026-03-01T22:00:00Z" },
+    { case_id: "R3", opened_at: "2026-03-01T15:00:00Z", resolved_at: "2026-03-01T22:00:00Z" },
     // p1, still open and past due since 06:00 Monday: breached on Monday.
-    { id: "R4", queue: "payment_hold", priority: "p1", opened: "2026-03-02T10:00:00Z" },
+    { case_id: "R4", priority: "p1", opened_at: "2026-03-02T10:00:00Z" },
     // Open, 2 h of 4 h used: not yet due, counted nowhere.
-    { id: "R5", queue: "payment_hold", opened: "2026-03-06T10:00:00Z" },
+    { case_id: "R5", opened_at: "2026-03-06T10:00:00Z" },
     // Met on Tuesday, reopened, then missed on Tuesday: a first-cycle hit, an all-cycle miss.
-    { id: "R6", queue: "payment_hold", opened: "2026-03-03T14:00:00Z", resolved: "2026-03-03T21:00:00Z" },
+    { case_id: "R6", opened_at: "2026-03-03T14:00:00Z", resolved_at: "2026-03-03T21:00:00Z" },
   ]);
-  await givenEvents(warehouse, [
-    ["R2", "2026-03-02T14:05:00Z", "worked"],
-    ["R2", "2026-03-02T15:00:00Z", "pending_dependency", "warehouse"],
-    ["R2", "2026-03-02T18:00:00Z", "dependency_returned"],
-    ["R2", "2026-03-02T20:00:00Z", "resolved"],
-    ["R6", "2026-03-03T15:00:00Z", "resolved"],
-    ["R6", "2026-03-03T16:00:00Z", "reopened"],
-    ["R6", "2026-03-03T21:00:00Z", "resolved"],
+  await givenRows(warehouse, "case_events", [
+    ...caseEvents("R2", [
+      ["2026-03-02T14:05:00Z", "worked"],
+      ["2026-03-02T15:00:00Z", "pending_dependency", "warehouse"],
+      ["2026-03-02T18:00:00Z", "dependency_returned"],
+      ["2026-03-02T20:00:00Z", "resolved"],
+    ]),
+    ...caseEvents("R6", [
+      ["2026-03-03T15:00:00Z", "resolved"],
+      ["2026-03-03T16:00:00Z", "reopened"],
+      ["2026-03-03T21:00:00Z", "resolved"],
+    ]),
   ]);
 });
 afterEach(() => warehouse.close());
@@ -59,7 +56,7 @@ const warehouseMiss = { attributed_to: "warehouse", owner_team: "warehouse_opera
 
 describe("sla_attainment", () => {
   test("met and breached by the period the target fell due, with misses by reason and owner", async () => {
-    const result = await build(warehouse, modelsFor("sla_attainment"));
+    const result = await buildModels(warehouse, { models: caseFlowModels("sla_attainment") });
     expect(result.failedTests).toEqual([]);
     const row = (
       priority_tier: string,
@@ -103,7 +100,7 @@ describe("sla_attainment", () => {
   test("weeks start on the policy's week_starts_on", async () => {
     const loaded = structuredClone(await loadPolicy());
     loaded.policy.reporting.week_starts_on = "sun";
-    await build(warehouse, modelsFor("sla_attainment"), { policy: loaded });
+    await buildModels(warehouse, { models: caseFlowModels("sla_attainment"), policy: loaded });
     const weeks = (await attainment())
       .filter((r) => r.period === "week")
       .map((r) => [r.priority_tier, r.period_start, r.cycles_due]);
@@ -115,7 +112,7 @@ describe("sla_attainment", () => {
   });
 
   test("first-touch attainment uses the first-touch goal", async () => {
-    await build(warehouse, modelsFor("sla_attainment"));
+    await buildModels(warehouse, { models: caseFlowModels("sla_attainment") });
     // R1 and R3 have no events: their resolution is their first touch, after 1 h and 7 h against 30 min.
     expect(
       await rows(

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import {
   completeCases,
@@ -9,32 +8,11 @@ import {
   type MeanSquares,
   twoWayMeanSquares,
 } from "../../../models/stats/icc.ts";
-
-// shared/ sits beside the repository (here and in CI), so resolve it from this file, not the cwd.
-const referenceTable = new URL(
-  "../../../../shared/reference/shrout_fleiss1979_6targets_4judges.csv",
-  import.meta.url,
-);
-
-/** Targets × judges from the published CSV: first column is the target id, empty cell = missing. */
-function readTargetsByJudges(url: URL): (number | null)[][] {
-  const [, ...rows] = readFileSync(url, "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "");
-  return rows.map((line) =>
-    line
-      .split(",")
-      .slice(1)
-      .map((cell) => (cell.trim() === "" ? null : Number(cell))),
-  );
-}
-
-function roundTo(value: number | null, decimals: number): number | null {
-  return value === null ? null : Math.round(value * 10 ** decimals) / 10 ** decimals;
-}
+import { referenceRatings, roundTo } from "../../helpers/reference-tables.ts";
 
 describe("Shrout & Fleiss (1979) 6 targets × 4 judges", () => {
-  const ratings = readTargetsByJudges(referenceTable);
+  // Targets × judges.
+  const ratings = referenceRatings("shrout_fleiss1979_6targets_4judges.csv");
   const result = intraclassCorrelations(ratings);
 
   test("the table is complete: nothing dropped", () => {

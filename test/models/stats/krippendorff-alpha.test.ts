@@ -1,36 +1,14 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import {
   type AlphaMetric,
   krippendorffAlpha,
   type RatingMatrix,
 } from "../../../models/stats/krippendorff-alpha.ts";
-
-// shared/ sits beside the repository (here and in CI), so resolve it from this file, not the cwd.
-const referenceTable = new URL(
-  "../../../../shared/reference/krippendorff2011_4coders_12units.csv",
-  import.meta.url,
-);
-
-/** Units × coders from the published CSV: first column is the unit id, empty cell = missing. */
-function readUnitsByCoders(url: URL): (number | null)[][] {
-  const [, ...rows] = readFileSync(url, "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "");
-  return rows.map((line) =>
-    line
-      .split(",")
-      .slice(1)
-      .map((cell) => (cell.trim() === "" ? null : Number(cell))),
-  );
-}
-
-function roundTo(value: number | null, decimals: number): number | null {
-  return value === null ? null : Math.round(value * 10 ** decimals) / 10 ** decimals;
-}
+import { referenceRatings, roundTo } from "../../helpers/reference-tables.ts";
 
 describe("Krippendorff (2011) 4 coders × 12 units", () => {
-  const ratings = readUnitsByCoders(referenceTable);
+  // Units × coders.
+  const ratings = referenceRatings("krippendorff2011_4coders_12units.csv");
 
   test("the table reads as 12 units × 4 coders", () => {
     expect(ratings).toHaveLength(12);

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { intraclassCorrelations } from "../../../models/stats/icc.ts";
 import {
@@ -7,24 +6,7 @@ import {
   reviewerDeviations,
   reviewersOutsideTolerance,
 } from "../../../models/stats/rater-deviation.ts";
-
-// shared/ sits beside the repository (here and in CI), so resolve it from this file, not the cwd.
-const referenceTable = new URL(
-  "../../../../shared/reference/shrout_fleiss1979_6targets_4judges.csv",
-  import.meta.url,
-);
-
-function readTargetsByJudges(url: URL): (number | null)[][] {
-  const [, ...rows] = readFileSync(url, "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "");
-  return rows.map((line) =>
-    line
-      .split(",")
-      .slice(1)
-      .map((cell) => (cell.trim() === "" ? null : Number(cell))),
-  );
-}
+import { referenceRatings } from "../../helpers/reference-tables.ts";
 
 describe("hand-computed session", () => {
   // Reviewers A, B, C on two units; B missed unit 2.
@@ -111,7 +93,8 @@ describe("edge cases", () => {
 });
 
 describe("agrees with the Shrout & Fleiss (1979) ANOVA on the published table", () => {
-  const ratings = readTargetsByJudges(referenceTable);
+  // Targets × judges.
+  const ratings = referenceRatings("shrout_fleiss1979_6targets_4judges.csv");
   const reviewers = reviewerDeviations(ratings);
 
   test("complete data: variance between judges = JMS / n (published JMS 32.49)", () => {
