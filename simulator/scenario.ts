@@ -9,8 +9,8 @@
  * seconds; instants are "YYYY-MM-DDTHH:MM" in the scenario's zone, or ISO 8601 with Z or an offset.
  */
 import { readFileSync } from "node:fs";
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
+import { formatYamlIssue, parseYamlDocument } from "../ingest/yaml-document.ts";
 import { CalendarSpec, ClockTime, clockMinutes, IsoDate, WEEKDAYS, Weekday } from "./calendar.ts";
 import { DistributionSpec } from "./distributions.ts";
 import { Duration, PositiveDuration } from "./duration.ts";
@@ -410,62 +410,20 @@ export class ScenarioError extends Error {
   }
 }
 
-/** `queues[2].handle_time.sd` from zod's path. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let text = "";
-  for (const part of path) {
-    if (typeof part === "number") text += `[${part}]`;
-    else text += text === "" ? String(part) : `.${String(part)}`;
-  }
-  return text;
-}
-
-/** The deepest YAML node that exists along `path` (a missing field points at its parent). */
-function nodeAt(root: Node | null | undefined, path: readonly PropertyKey[]): Node | undefined {
-  let node: Node | undefined = root ?? undefined;
-  for (const part of path) {
-    let child: unknown;
-    if (isMap(node)) child = node.get(part as string, true);
-    else if (isSeq(node)) child = node.get(part as number, true);
-    if (child === undefined || child === null || typeof child !== "object") break;
-    node = child as Node;
-  }
-  return node;
-}
-
 /** Parses and validates scenario YAML text; `file` is only used in messages. */
 export function parseScenario(text: string, file: string): ScenarioSpec {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (document.errors.length > 0) {
-    throw new ScenarioError(
-      file,
-      document.errors.map((error) => {
-        const line = error.linePos?.[0]?.line;
-        const reason = (error.message.split("\n")[0] as string).replace(/ at line \d+, column \d+:?$/, "");
-        return `${file}${line ? `:${line}` : ""}: not valid YAML: ${reason}`;
-      }),
-    );
-  }
-  const result = ScenarioSpec.safeParse(document.toJS());
-  if (result.success) return result.data;
+  const result = parseYamlDocument(text, ScenarioSpec);
+  if (result.ok) return result.data;
   throw new ScenarioError(
     file,
-    result.error.issues.map((issue) => {
-      let path: PropertyKey[] = issue.path;
-      let message = issue.message;
-      if (issue.code === "unrecognized_keys") {
-        path = [...path, issue.keys[0] as string];
-        message = `is not a field here${issue.keys.length > 1 ? ` (nor ${issue.keys.slice(1).join(", ")})` : ""}`;
-      }
-      const last = path[path.length - 1];
+    result.issues.map((issue) => {
       // Distribution checks say "sd must be ..."; the path already names sd.
-      if (typeof last === "string" && message.startsWith(`${last} `))
-        message = message.slice(last.length + 1);
-      const node = nodeAt(document.contents, path);
-      const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-      const where = path.length === 0 ? "(top level)" : formatPath(path);
-      return `${file}${line ? `:${line}` : ""}: ${where}: ${message}`;
+      const last = issue.path.split(/[.[]/).pop() ?? "";
+      const message =
+        last !== "" && issue.message.startsWith(`${last} `)
+          ? issue.message.slice(last.length + 1)
+          : issue.message;
+      return formatYamlIssue(file, { ...issue, message });
     }),
   );
 }

@@ -100,7 +100,7 @@ describe("scenario files", () => {
       "skills: [payment_hold]",
       "tiny.yaml:9: queues[1].name: no staff group has the skill allocation_failure",
     ],
-    ["agents: 3", "agents: 3\n    agent_count: 4", "tiny.yaml:21: staff[0].agent_count: is not a field here"],
+    ["agents: 3", "agents: 3\n    agent_count: 4", "tiny.yaml:21: staff[0].agent_count: unknown key"],
     [
       "attainment_target: 0.9 }\n  - name",
       "attainment_target: 1.5 }\n  - name",
