@@ -11,9 +11,11 @@ import { escalationCompliance } from "./marts/escalation_compliance.ts";
 import { exceptionThemes } from "./marts/exception_themes.ts";
 import { kpiTrends } from "./marts/kpi_trends.ts";
 import { mbrMonth } from "./marts/mbr_month.ts";
+import { openCaseNotes } from "./marts/open_case_notes.ts";
 import { orderLifecycle } from "./marts/order_lifecycle.ts";
 import { qaCalibration } from "./marts/qa_calibration.ts";
 import { qaCoverage } from "./marts/qa_coverage.ts";
+import { qaReviewFindings } from "./marts/qa_review_findings.ts";
 import { qaScorecard } from "./marts/qa_scorecard.ts";
 import { queueDay } from "./marts/queue_day.ts";
 import { rootCauseMix } from "./marts/root_cause_mix.ts";
@@ -54,7 +56,9 @@ export const MODELS: readonly Model[] = [
   qaScorecard,
   qaCoverage,
   qaCalibration,
+  qaReviewFindings,
   controlExceptions,
   kpiTrends,
   mbrMonth,
+  openCaseNotes,
 ];

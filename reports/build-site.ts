@@ -4,7 +4,8 @@
  * when the loader file changes, not when the warehouse does). One build at a time per checkout, since
  * Framework keeps its cache inside the source folder: a second build waits for the first (a lock file
  * holding the builder's process id; a lock whose process is gone is stale and taken over). The data
- * loaders run a few at a time before the build, into Framework's cache.
+ * loaders run a few at a time before the build, into Framework's cache, and the charting and input
+ * libraries are bundled into one module each (see bundleLibraries).
  */
 import { spawn } from "node:child_process";
 import {
@@ -17,12 +18,14 @@ import {
   renameSync,
   rmSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
 } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build as esbuild } from "esbuild";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_ROOT = join(PROJECT_ROOT, "reports", "src");
@@ -30,6 +33,14 @@ const DATA_LOADERS = join(SOURCE_ROOT, "data");
 const DATA_CACHE = join(SOURCE_ROOT, ".observablehq", "cache", "data");
 const LOCK = join(SOURCE_ROOT, ".observablehq", "build.lock");
 const NPM_VERSION_CACHE = join(SOURCE_ROOT, ".observablehq", "cache", "_npm");
+const NODE_MODULE_CACHE = join(SOURCE_ROOT, ".observablehq", "cache", "_node");
+
+/**
+ * The libraries the pages import by bare specifier that bring many modules with them: Plot imports d3,
+ * which Framework serves as some thirty modules (d3-array, d3-geo, d3-delaunay, …), each a request the
+ * page waits for before its first chart. bundleLibraries makes each of these one module.
+ */
+export const BUNDLED_LIBRARIES = ["@observablehq/plot", "@observablehq/inputs"] as const;
 
 /**
  * Framework's client bundle names the libraries its standard library can load on demand, and resolves
@@ -87,7 +98,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<void> {
       // Framework asks before overwriting an output folder unless it is not a terminal.
       CI: "true",
     };
-    await prerunLoaders(env);
+    await Promise.all([prerunLoaders(env), bundleLibraries()]);
     const require = createRequire(import.meta.url);
     const observable = join(
       dirname(require.resolve("@observablehq/framework/package.json")),
@@ -137,6 +148,41 @@ async function prerunLoaders(env: NodeJS.ProcessEnv): Promise<void> {
   };
   // Loaders wait on DuckDB and the disk as well as the CPU: twice the cores, at most 8.
   await Promise.all(Array.from({ length: Math.min(8, 2 * cpus().length) }, worker));
+}
+
+/**
+ * Bundles each of BUNDLED_LIBRARIES with everything it imports into one minified ES module, in the place
+ * of Framework's node-module cache where Framework keeps its own bundle of the package (one module per
+ * package, its dependencies left as further modules). Framework takes a cached bundle as it is, so the
+ * pages' `import * as Plot from "@observablehq/plot"` then loads one file. Every export is kept: a page
+ * may use any of Plot's marks. Should Framework ever look elsewhere, it bundles the package itself as
+ * before, and the site works as before, only with more requests.
+ */
+async function bundleLibraries(): Promise<void> {
+  const require = createRequire(join(SOURCE_ROOT, "/"));
+  for (const name of BUNDLED_LIBRARIES) {
+    // The version as Framework reads it: from the package.json of the folder the entry point resolves in.
+    let folder = dirname(require.resolve(name));
+    while (!existsSync(join(folder, "package.json")) && dirname(folder) !== folder) folder = dirname(folder);
+    const { version } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as { version: string };
+    const result = await esbuild({
+      stdin: { contents: `export * from ${JSON.stringify(name)};`, resolveDir: SOURCE_ROOT, loader: "js" },
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      // Framework's own targets and definitions for the modules it bundles.
+      target: ["es2022", "chrome96", "firefox96", "safari16"],
+      define: { "process.env.NODE_ENV": JSON.stringify("production") },
+      minify: true,
+      write: false,
+      logLevel: "silent",
+    });
+    const [bundle] = result.outputFiles;
+    if (!bundle) throw new SiteBuildError(`bundling ${name} produced no output`);
+    const target = join(NODE_MODULE_CACHE, `${name}@${version}`, "index.js");
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bundle.text);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import { CASE_EVENT_TYPES } from "../../ingest/contracts/case-events.ts";
 import { acceptedValues, notNull, relationship, unique } from "../data-tests.ts";
+import { redactedText } from "../free-text.ts";
 import { defineModel } from "../model.ts";
 
 export interface StgCaseEvents {
@@ -15,6 +16,8 @@ export interface StgCaseEvents {
   dependency: string | null;
   escalation_level: number | null;
   evidence_attached: boolean | null;
+  /** The note left on the event, contact details replaced (free-text.ts); null when none or blank. */
+  note: string | null;
   /** 1 for the case's first event, by (occurred_at, event_id). */
   event_seq: number;
 }
@@ -26,20 +29,22 @@ export const stgCaseEvents = defineModel({
   dependsOn: ["stg_cases"],
   incremental: { key: "case_id" },
   build: ({ db }) =>
-    db.selectFrom("raw.case_events").select([
-      "event_id",
-      "case_id",
-      "occurred_at",
-      "event_type",
-      "actor_id",
-      "from_queue",
-      "to_queue",
-      "dependency",
-      "escalation_level",
-      "evidence_attached",
-      // Free-text notes stay in raw: marts count and time events, they never show what a note says.
-      sql<number>`row_number() OVER (PARTITION BY case_id ORDER BY occurred_at, event_id)`.as("event_seq"),
-    ]),
+    db
+      .selectFrom("raw.case_events")
+      .select([
+        "event_id",
+        "case_id",
+        "occurred_at",
+        "event_type",
+        "actor_id",
+        "from_queue",
+        "to_queue",
+        "dependency",
+        "escalation_level",
+        "evidence_attached",
+        redactedText(sql.ref("note")).as("note"),
+        sql<number>`row_number() OVER (PARTITION BY case_id ORDER BY occurred_at, event_id)`.as("event_seq"),
+      ]),
   tests: [
     notNull("event_id", "case_id", "occurred_at", "event_type"),
     unique("event_id"),

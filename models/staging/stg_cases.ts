@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import { CASE_STATUSES, QUEUES, WORK_TYPES } from "../../ingest/contracts/cases.ts";
 import { acceptedValues, invariant, notNull, relationship, unique } from "../data-tests.ts";
+import { redactedText } from "../free-text.ts";
 import { defineModel } from "../model.ts";
 
 export interface StgCases {
@@ -21,6 +22,8 @@ export interface StgCases {
   owner_team: string | null;
   assignee_id: string | null;
   escalation_level: number | null;
+  /** The disposition code as the case tool reports it (free text there), contact details replaced. */
+  disposition_code: string | null;
   /** When the case left its queue: resolution (or closure) of a finished case; null while it is open. */
   exit_at: Date | null;
   /** completed (resolved or closed) or cancelled; null while open. */
@@ -52,6 +55,7 @@ export const stgCases = defineModel({
       "owner_team",
       "assignee_id",
       "escalation_level",
+      redactedText(sql.ref("disposition_code")).as("disposition_code"),
       // A finished case without any finish time is treated as still open rather than guessed at.
       sql<Date | null>`CASE WHEN status IN ('resolved', 'closed', 'cancelled') THEN coalesce(resolved_at, closed_at) END`.as(
         "exit_at",

@@ -1,6 +1,8 @@
-// One row per QA review, typed; the reviewer's comment stays in raw (free text never reaches a mart).
+// One row per QA review, typed; the reviewer's comment with contact details replaced (free-text.ts).
+import { sql } from "kysely";
 import { QA_ERROR_TYPES } from "../../ingest/contracts/qa-reviews.ts";
 import { acceptedValues, invariant, notNull, relationship, unique } from "../data-tests.ts";
+import { redactedText } from "../free-text.ts";
 import { defineModel } from "../model.ts";
 
 export interface StgQaReviews {
@@ -19,6 +21,8 @@ export interface StgQaReviews {
   routing_correct: boolean | null;
   escalated_on_time: boolean | null;
   error_type: string | null;
+  /** The reviewer's comment, contact details replaced; null when none or blank. */
+  comment: string | null;
 }
 
 export const stgQaReviews = defineModel({
@@ -45,6 +49,7 @@ export const stgQaReviews = defineModel({
         "routing_correct",
         "escalated_on_time",
         "error_type",
+        redactedText(sql.ref("comment")).as("comment"),
       ]),
   tests: [
     notNull("review_id", "case_id", "reviewer_id", "agent_id", "reviewed_at"),

@@ -23,6 +23,9 @@ const screenshots = process.env.ORDEROPS_SCREENSHOTS ?? join(dir, "screenshots")
 /** Free text that would run if a page rendered it as HTML. */
 const IMG_PAYLOAD = "<img src=x onerror=window.__xss=1>";
 const SCRIPT_PAYLOAD = "<script>window.__xss=2</script>";
+/** Ends a script element the text might be inlined into, then opens one of its own. */
+const BREAKOUT_PAYLOAD = "</script><script>window.__xss=3</script>";
+const QUOTED_IMG_PAYLOAD = '<img src=x onerror="window.__xss=4">';
 /** A defect reference a spreadsheet would run as a formula. */
 const FORMULA_PAYLOAD = '=HYPERLINK("http://evil.example","click")';
 
@@ -47,12 +50,20 @@ function csvLine(values: string[]): string {
   return values.map((v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(",");
 }
 
+/** A customer's e-mail address and phone number from the demo's orders, typed into free text below. */
+interface Contact {
+  email: string;
+  phone: string;
+}
+
 /**
- * Six cases the demo never makes: two repeat failure patterns (three system-defect cases each within a
+ * Cases the demo never makes: two repeat failure patterns (three system-defect cases each within a
  * week), whose defect reference and owner team are script payloads or a formula, and whose disposition
- * code is a payload too; and a QA review whose comment is one.
+ * code is a payload too; a failed QA review whose comment is payloads and a customer's phone number; and
+ * two open p1 cases, past due, whose latest notes are payloads with the customer's e-mail address and
+ * phone number, and a formula.
  */
-function writeCraftedExports(into: string): void {
+function writeCraftedExports(into: string, contact: Contact): void {
   mkdirSync(into, { recursive: true });
   const header =
     "case_id,order_id,queue,work_type,category,priority,opened_at,resolved_at,closed_at,status,disposition_code,root_cause,source_system,defect_ref,owner_team,assignee_id,escalation_level,updated_at";
@@ -102,7 +113,47 @@ function writeCraftedExports(into: string): void {
       ]),
     ];
   });
-  writeFileSync(join(into, "cases-crafted.csv"), `${[header, ...rows].join("\n")}\n`);
+  const openCases = ["XSS-0200", "XSS-0201"].map((id) =>
+    csvLine([
+      id,
+      "",
+      "payment_hold",
+      "exception",
+      "payment_mismatch",
+      "p1",
+      "2025-11-12T10:00:00-05:00",
+      "",
+      "",
+      "open",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "0",
+      "2025-11-13T09:00:00-05:00",
+    ]),
+  );
+  writeFileSync(join(into, "cases-crafted.csv"), `${[header, ...rows, ...openCases].join("\n")}\n`);
+  const eventHeader =
+    "event_id,case_id,occurred_at,event_type,actor_id,from_queue,to_queue,dependency,escalation_level,evidence_attached,note";
+  const event = (id: string, caseId: string, at: string, type: string, note: string, toQueue = "") =>
+    csvLine([id, caseId, at, type, type === "created" ? "" : "AG-1003", "", toQueue, "", "", "", note]);
+  const events = [
+    event("CE-XSS-1", "XSS-0200", "2025-11-12T10:00:00-05:00", "created", "", "payment_hold"),
+    event("CE-XSS-2", "XSS-0200", "2025-11-12T12:00:00-05:00", "note", "an earlier note"),
+    event(
+      "CE-XSS-3",
+      "XSS-0200",
+      "2025-11-13T09:00:00-05:00",
+      "note",
+      `${BREAKOUT_PAYLOAD} ${QUOTED_IMG_PAYLOAD} customer wrote from ${contact.email}, call ${contact.phone}`,
+    ),
+    event("CE-XSS-4", "XSS-0201", "2025-11-12T10:00:00-05:00", "created", "", "payment_hold"),
+    event("CE-XSS-5", "XSS-0201", "2025-11-13T09:00:00-05:00", "note", FORMULA_PAYLOAD),
+  ];
+  writeFileSync(join(into, "case_events-crafted.csv"), `${[eventHeader, ...events].join("\n")}\n`);
   const reviewHeader =
     "review_id,case_id,reviewer_id,agent_id,reviewed_at,calibration_session_id,order_accuracy,policy_adherence,documentation,disposition_accuracy,communication,data_handling,routing_correct,escalated_on_time,error_type,comment";
   const review = csvLine([
@@ -121,10 +172,29 @@ function writeCraftedExports(into: string): void {
     "true",
     "",
     "none",
-    `${IMG_PAYLOAD} ${SCRIPT_PAYLOAD}`,
+    `${IMG_PAYLOAD} ${SCRIPT_PAYLOAD} call ${contact.phone}`,
   ]);
   writeFileSync(join(into, "qa_reviews-crafted.csv"), `${reviewHeader}\n${review}\n`);
 }
+
+/** The first demo order's customer e-mail address and phone number, read from the generated file. */
+async function demoContact(): Promise<Contact> {
+  const w = await Warehouse.open(":memory:");
+  try {
+    const [row] = await w.all<{ email: string; phone: string }>(
+      `select customer_email as email, customer_phone as phone from read_csv('${join(dir, "demo-data")}/orders.csv')
+       where customer_email is not null and customer_phone is not null limit 1`,
+    );
+    if (!row) throw new Error("the demo wrote no order with a customer e-mail address and phone number");
+    return row;
+  } finally {
+    w.close();
+  }
+}
+
+/** The free text the crafted exports put in front of readers, as the pages must show it. */
+const QA_COMMENT_SHOWN = `${IMG_PAYLOAD} ${SCRIPT_PAYLOAD} call [phone]`;
+const CASE_NOTE_SHOWN = `${BREAKOUT_PAYLOAD} ${QUOTED_IMG_PAYLOAD} customer wrote from [email], call [phone]`;
 
 async function run(name: string, args: string[]): Promise<void> {
   const result = await orderops(args, { cwd: dir });
@@ -135,7 +205,7 @@ async function run(name: string, args: string[]): Promise<void> {
 
 beforeAll(async () => {
   await run("demo", ["demo", "--seed", "11", "--weeks", "3", "--scale", "0.5"]);
-  writeCraftedExports(join(dir, "crafted"));
+  writeCraftedExports(join(dir, "crafted"), await demoContact());
   await run("ingest", ["ingest", join(dir, "crafted")]);
   await run("build", ["build"]);
   await run("simulate", [
@@ -188,6 +258,19 @@ describe("the site build", { timeout: 120_000 }, () => {
         { defect_ref: FORMULA_PAYLOAD, owner: "=owner()" },
       ]),
     );
+    // The QA comment and the case's disposition reach qa_review_findings as written, contact details
+    // replaced; the open cases' latest notes reach open_case_notes the same way.
+    expect(
+      await mart("select comment, disposition_code from qa_review_findings where review_id = 'QA-XSS-1'"),
+    ).toEqual([{ comment: QA_COMMENT_SHOWN, disposition_code: IMG_PAYLOAD }]);
+    expect(
+      await mart(
+        "select case_id, notes, latest_note from open_case_notes where case_id like 'XSS-%' order by case_id",
+      ),
+    ).toEqual([
+      { case_id: "XSS-0200", notes: 2, latest_note: CASE_NOTE_SHOWN },
+      { case_id: "XSS-0201", notes: 1, latest_note: FORMULA_PAYLOAD },
+    ]);
   });
 
   test("builds every page without going to the network", () => {
@@ -262,6 +345,8 @@ describe("every page in Chromium", { timeout: 120_000 }, () => {
     errors: string[];
     foreign: string[];
     failed: { path: string; status: number }[];
+    /** Every path the page requested from the site, in order. */
+    requested: string[];
   }
 
   /** Opens a page, waits for its main content, and records errors and requests. */
@@ -293,7 +378,14 @@ describe("every page in Chromium", { timeout: 120_000 }, () => {
     await page.waitForSelector(ready, { timeout: 15_000 });
     const renderErrors = await page.locator(".observablehq--error").allTextContents();
     errors.push(...renderErrors);
-    return { page, errors, foreign, failed: server.log.slice(before).filter((r) => r.status !== 200) };
+    const served = server.log.slice(before);
+    return {
+      page,
+      errors,
+      foreign,
+      failed: served.filter((r) => r.status !== 200),
+      requested: served.map((r) => r.path),
+    };
   }
 
   async function closeVisit(v: Visit): Promise<void> {
@@ -312,6 +404,10 @@ describe("every page in Chromium", { timeout: 120_000 }, () => {
       expect(v.failed).toEqual([]);
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
       expect(await page.locator('img[src="x"]').count()).toBe(0);
+      // The libraries arrive as one module each (reports/build-site.ts bundles them), not as Plot's
+      // thirty-odd d3 modules.
+      const libraries = v.requested.filter((p) => p.startsWith("/_node/"));
+      expect(libraries.every((p) => /^\/_node\/@observablehq\/(plot|inputs)@/.test(p))).toBe(true);
       const policy = await one<{ policy_version: string }>("select policy_version from build_info");
       expect(await text(page, "freshness")).toContain(`policy ${policy.policy_version}`);
       // Accessible labels: every chart has an aria-label, every table a caption.
@@ -436,27 +532,70 @@ describe("every page in Chromium", { timeout: 120_000 }, () => {
     expect(await v.page.getByTestId("erlang-shifts").locator("tbody tr").count()).toBeGreaterThan(0);
     await closeVisit(v);
     v = await visit("/mbr", ".mbr-month");
-    expect(await v.page.locator(".mbr-month").count()).toBe(months.n);
+    // The newest month is drawn first, the others a frame later.
+    await expect.poll(() => v.page.locator(".mbr-month").count()).toBe(months.n);
     await closeVisit(v);
     v = await visit("/glossary", "[data-testid=glossary-entry]");
     expect(await v.page.getByTestId("glossary-entry").count()).toBe(METRICS.length);
     await closeVisit(v);
   });
 
+  /** No payload became markup: nothing ran, and no element the payloads describe exists. */
+  async function expectInert(page: Page): Promise<void> {
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(
+      await page.$$eval("script", (scripts) => scripts.filter((s) => s.text.includes("__xss")).length),
+    ).toBe(0);
+  }
+
+  /** Clicks a table's Download CSV button and returns the file's text. */
+  async function downloadCsv(page: Page, testid: string): Promise<string> {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page
+        .getByTestId(testid)
+        .getByRole("button", { name: /Download CSV/ })
+        .click(),
+    ]);
+    return readFileSync(await download.path(), "utf8");
+  }
+
   test("free text from the exports is shown as text, and downloads as formula-safe CSV", async () => {
-    const v = await visit("/defects", ".main-chart svg");
-    const table = v.page.getByTestId("defects-table");
+    let v = await visit("/defects", ".main-chart svg");
+    let table = v.page.getByTestId("defects-table");
     await expect.poll(() => table.getByText(IMG_PAYLOAD, { exact: true }).count()).toBeGreaterThan(0);
     expect(await table.getByText(SCRIPT_PAYLOAD, { exact: true }).count()).toBeGreaterThan(0);
-    expect(await v.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
-    const [download] = await Promise.all([
-      v.page.waitForEvent("download"),
-      table.getByRole("button", { name: /Download CSV/ }).click(),
-    ]);
-    const csv = readFileSync(await download.path(), "utf8");
+    await expectInert(v.page);
+    let csv = await downloadCsv(v.page, "defects-table");
     expect(csv).toContain(`"'${FORMULA_PAYLOAD.replaceAll('"', '""')}"`);
     expect(csv).toContain("'=owner()");
     expect(csv).toContain(IMG_PAYLOAD);
+    await closeVisit(v);
+
+    // Quality: the failed review's comment and its case's disposition, found through the table's search.
+    v = await visit("/quality", ".main-chart svg");
+    table = v.page.getByTestId("qa-findings");
+    await table.getByRole("searchbox").fill("QA-XSS-1");
+    await expect.poll(() => table.getByText(QA_COMMENT_SHOWN, { exact: true }).count()).toBe(1);
+    expect(await table.getByText(IMG_PAYLOAD, { exact: true }).count()).toBe(1);
+    await expectInert(v.page);
+    csv = await downloadCsv(v.page, "qa-findings");
+    expect(csv).toContain(QA_COMMENT_SHOWN);
+    expect(csv.trim().split("\r\n")).toHaveLength(2);
+    await closeVisit(v);
+
+    // SLA: the latest note of each past-due case, the formula one prefixed in the download.
+    v = await visit("/sla", ".main-chart svg");
+    table = v.page.getByTestId("sla-at-risk");
+    await table.getByRole("searchbox").fill("XSS-02");
+    await expect.poll(() => table.getByText(CASE_NOTE_SHOWN, { exact: true }).count()).toBeGreaterThan(0);
+    expect(await table.getByText(FORMULA_PAYLOAD, { exact: true }).count()).toBeGreaterThan(0);
+    expect(await table.getByText("an earlier note").count()).toBe(0);
+    await expectInert(v.page);
+    csv = await downloadCsv(v.page, "sla-at-risk");
+    expect(csv).toContain(`"'${FORMULA_PAYLOAD.replaceAll('"', '""')}"`);
+    expect(csv).toContain(`"${CASE_NOTE_SHOWN.replaceAll('"', '""')}"`);
     await closeVisit(v);
   });
 

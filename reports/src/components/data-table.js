@@ -3,6 +3,7 @@
 // so free text from the exports cannot run.
 import * as Inputs from "@observablehq/inputs";
 import { downloadButton } from "./csv.js";
+import { el } from "./dom.js";
 import { words } from "./format.js";
 
 export function dataTable(
@@ -18,6 +19,7 @@ export function dataTable(
     label = "Search",
     rowsShown = 12,
     testid,
+    wrap = [],
   } = {},
 ) {
   const search = Inputs.search(rows, { placeholder: `${label}…`, label });
@@ -31,11 +33,19 @@ export function dataTable(
   const tableSlot = document.createElement("div");
   const shownColumns = columns ?? Object.keys(rows[0] ?? {});
   const headers = Object.fromEntries(shownColumns.map((c) => [c, header?.[c] ?? words(c)]));
+  // Free text (comments, notes) wraps within its column's width instead of ending in an ellipsis; the
+  // value is still set as text (el), and downloads, search and sort see the value itself.
+  const shownFormat = { ...format };
+  for (const column of wrap) {
+    const base = format?.[column];
+    shownFormat[column] = (value, i, data) =>
+      el("span", { className: "wrap-text" }, base ? base(value, i, data) : (value ?? ""));
+  }
   const render = () => {
     const table = Inputs.table(search.value, {
       columns: shownColumns,
       header: headers,
-      format,
+      format: shownFormat,
       sort,
       reverse,
       rows: rowsShown,

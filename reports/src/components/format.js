@@ -1,14 +1,24 @@
 // Number formats shared by every page (en-US), so that tests can compute the same text from the marts.
 export const DASH = "—";
 
+// Formatters are made once: toLocaleString with a locale builds a new one on every call, and tables
+// format thousands of cells.
+const INT_FORMAT = new Intl.NumberFormat("en-US");
+const NUM_FORMATS = new Map();
+const MONTH_FORMAT = new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+
 export function int(value) {
-  return value === null || value === undefined ? DASH : Math.round(value).toLocaleString("en-US");
+  return value === null || value === undefined ? DASH : INT_FORMAT.format(Math.round(value));
 }
 
 export function num(value, digits = 1) {
-  return value === null || value === undefined
-    ? DASH
-    : value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (value === null || value === undefined) return DASH;
+  let format = NUM_FORMATS.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    NUM_FORMATS.set(digits, format);
+  }
+  return format.format(value);
 }
 
 /** A share as a percentage: 0.9431 → "94.3%". */
@@ -71,9 +81,5 @@ export function words(value) {
 /** "2026-10" → "October 2026". */
 export function monthName(month) {
   const [year, m] = month.split("-").map(Number);
-  return new Date(Date.UTC(year, m - 1, 1)).toLocaleString("en-US", {
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  });
+  return MONTH_FORMAT.format(new Date(Date.UTC(year, m - 1, 1)));
 }
