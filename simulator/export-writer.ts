@@ -1,8 +1,9 @@
 /**
  * Writes generated rows as an export file through DuckDB's own writers (CSV, NDJSON, Parquet), so the
- * demo drop is produced by the same engine that reads it. Rows are staged in a DuckDB file beside the
- * export (named with a leading underscore, which ingest skips) with a bounded memory limit, so a
- * 10-million-order drop does not have to fit in memory: DuckDB spills the staged rows to that file.
+ * demo drop is produced by the same engine that reads it. Rows are staged in an in-memory DuckDB table
+ * with a bounded memory limit and a spill folder beside the export (named with a leading underscore,
+ * which ingest skips): a demo year stays in memory and fast, and a 10-million-order drop spills to disk
+ * instead of having to fit in memory.
  */
 import { rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -29,17 +30,13 @@ export async function openExportWriter(
   columns: readonly string[],
   format: ExportFileFormat,
 ): Promise<ExportWriter> {
-  const staging = join(dirname(path), `_${basename(path)}.staging.duckdb`);
-  const removeStaging = () => {
-    rmSync(staging, { force: true });
-    rmSync(`${staging}.wal`, { force: true });
-  };
-  removeStaging();
+  // One spill folder per writer: DuckDB names its temporary files per process, not per database.
+  const spill = join(dirname(path), `_${basename(path)}.spill`);
+  const removeSpill = () => rmSync(spill, { recursive: true, force: true });
+  removeSpill();
   // Eight writers run at once: a small limit each keeps the generator's memory flat at any scale.
-  const instance = await DuckDBInstance.create(staging, { memory_limit: "256MB" });
+  const instance = await DuckDBInstance.create(":memory:", { memory_limit: "256MB", temp_directory: spill });
   const connection: DuckDBConnection = await instance.connect();
-  // The staging file is deleted once the export is written: checkpointing it on close is wasted work.
-  await connection.run("PRAGMA disable_checkpoint_on_shutdown");
   await connection.run(`CREATE TABLE staged (${columns.map((c) => `${quoteIdent(c)} VARCHAR`).join(", ")})`);
   const appender: DuckDBAppender = await connection.createAppender("staged");
   let rows = 0;
@@ -63,7 +60,7 @@ export async function openExportWriter(
       } finally {
         connection.closeSync();
         instance.closeSync();
-        removeStaging();
+        removeSpill();
       }
     },
   };
