@@ -5,6 +5,7 @@
  * It also leaves the loaded warehouse in bench/.data/ingest.duckdb for the model-build benchmark.
  */
 import { mkdirSync, rmSync, statSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_LOAD_OPTIONS, ingestPaths } from "../ingest/ingest.ts";
@@ -41,11 +42,19 @@ generator.close();
 const casesFile = join(dropDir, "cases.csv");
 const sizeMiB = statSync(casesFile).size / 2 ** 20;
 
+const cpuSeconds: number[] = [];
+/** Wall seconds; the process's CPU seconds (DuckDB's threads included) go to `cpuSeconds`, in call order. */
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const result = await fn();
+  const cpu = process.cpuUsage(cpuStarted);
+  cpuSeconds.push((cpu.user + cpu.system) / 1e6);
   return [result, (performance.now() - started) / 1000];
 }
+
+// On a shared machine the wall-clock figures stretch with the load; CPU seconds stretch less.
+const loadBefore = loadavg()[0] ?? 0;
 
 // DuckDB alone, same run: counting the rows, and reading the whole file into a table of a file database.
 const bare = await Warehouse.open(":memory:");
@@ -71,6 +80,8 @@ const [ordersResult] = await timed(() =>
 const [casesResult, loadS] = await timed(() => ingestPaths(warehouse, [casesFile], DEFAULT_LOAD_OPTIONS));
 const [rerun, rerunS] = await timed(() => ingestPaths(warehouse, [casesFile], DEFAULT_LOAD_OPTIONS));
 warehouse.close();
+const loadAfter = loadavg()[0] ?? 0;
+const [countCpu, bareCpu, , loadCpu, rerunCpu] = cpuSeconds as [number, number, number, number, number];
 
 const c = casesResult[0];
 if (!c) throw new Error("no result");
@@ -78,19 +89,27 @@ const figures = [
   {
     measure: "DuckDB: count(*) over read_csv",
     seconds: countS.toFixed(2),
+    "CPU s": countCpu.toFixed(2),
     "rows/s": Math.round(rows / countS).toLocaleString("en-US"),
   },
   {
     measure: "DuckDB: read_csv into a table (the bare read)",
     seconds: bareS.toFixed(2),
+    "CPU s": bareCpu.toFixed(2),
     "rows/s": Math.round(rows / bareS).toLocaleString("en-US"),
   },
   {
     measure: "orderops ingest cases.csv",
     seconds: loadS.toFixed(2),
+    "CPU s": loadCpu.toFixed(2),
     "rows/s": Math.round(rows / loadS).toLocaleString("en-US"),
   },
-  { measure: "same file again (skipped by content hash)", seconds: rerunS.toFixed(2), "rows/s": "—" },
+  {
+    measure: "same file again (skipped by content hash)",
+    seconds: rerunS.toFixed(2),
+    "CPU s": rerunCpu.toFixed(2),
+    "rows/s": "—",
+  },
 ];
 const md = `## Ingest
 
@@ -100,7 +119,9 @@ ${orders.toLocaleString("en-US")} orders.
 
 ${table(figures)}
 
-- orderops / bare read: **${(loadS / bareS).toFixed(1)}×** the time of DuckDB reading the file into a table.
+- orderops / bare read: **${(loadS / bareS).toFixed(1)}×** the time of DuckDB reading the file into a table
+  (${(loadCpu / bareCpu).toFixed(1)}× its CPU time). Load average (1 min) on these ${cpus().length} cores: ${loadBefore.toFixed(1)} when
+  the benchmark started, ${loadAfter.toFixed(1)} when it ended (a shared machine: compare ratios from one run).
 - Accounting: read ${c.rowsRead.toLocaleString("en-US")} = loaded ${c.rowsLoaded.toLocaleString("en-US")} + quarantined ${c.rowsQuarantined.toLocaleString("en-US")} + duplicates ${c.rowsDuplicate} + pending ${c.rowsPending.toLocaleString("en-US")}.
 - Re-loading the same file: status \`${rerun[0]?.status}\`, nothing written.
 - Peak resident memory of the benchmark process: ${peakRssMiB()} MiB (orders load: ${ordersResult[0]?.rowsLoaded.toLocaleString("en-US")} rows).

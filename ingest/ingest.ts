@@ -124,9 +124,24 @@ export async function ingestPaths(
   await preflight(warehouse, plan, options.mapping);
   await ensureIngestSchema(warehouse);
   const results: FileLoadResult[] = [];
+  // The next file's content hash is computed while this one loads: hashing runs on this thread, which
+  // otherwise only waits for DuckDB's.
+  const hashes = new Map<number, Promise<string>>();
+  const hashOf = (index: number): Promise<string> => {
+    let hash = hashes.get(index);
+    if (!hash) {
+      hash = sha256File((plan[index] as PlannedFile).path);
+      hash.catch(() => {}); // reported when awaited, not as an unhandled rejection
+      hashes.set(index, hash);
+    }
+    return hash;
+  };
   for (const [index, file] of plan.entries()) {
     options.onFileStart?.(file, index, plan.length);
-    for (const result of await ingestFile(warehouse, file, options)) {
+    const contentSha256 = await hashOf(index);
+    hashes.delete(index);
+    if (index + 1 < plan.length) hashOf(index + 1);
+    for (const result of await ingestFile(warehouse, file, contentSha256, options)) {
       results.push(result);
       options.onFileDone?.(result);
     }
@@ -140,9 +155,9 @@ let landCounter = 0;
 async function ingestFile(
   warehouse: Warehouse,
   file: PlannedFile,
+  contentSha256: string,
   options: IngestOptions,
 ): Promise<FileLoadResult[]> {
-  const contentSha256 = await sha256File(file.path);
   const targets: MappedTarget[] = options.mapping
     ? mappedTargets(options.mapping)
     : [

@@ -120,9 +120,18 @@ export function unchangedResult(
   };
 }
 
+/** A row's fate other than a plain load, as `fatesSql` records it. */
+type Fate = "quarantine" | "duplicate" | "pending" | "replace";
+
 /**
  * Checks and stores a landed source. Must run inside the caller's transaction (see ingest.ts), so
  * that a failure or a kill leaves the warehouse as it was.
+ *
+ * The source is read once: its rows are cast and checked into one temporary table (`checked`), and
+ * everything after reads that table. The judgement of de-duplication and references goes to a narrow
+ * table (`fates`) that holds only the rows that do not simply load (usually none or few), so the typed
+ * rows are never copied a second time and the steps that concern no row are skipped. Rows held back
+ * from the raw table are flagged in `checked` (`_held`).
  */
 export async function loadLanded(
   warehouse: Warehouse,
@@ -133,7 +142,7 @@ export async function loadLanded(
   const n = ++tempCounter;
   const t = (name: string) => quoteIdent(`_${name}_${process.pid}_${n}`);
   const checked = t("checked");
-  const ranked = t("ranked");
+  const fates = t("fates");
 
   const loadId = Number((await warehouse.one<{ id: number }>("select nextval('load_id_seq') as id"))?.id);
   const context: CheckContext = {
@@ -141,21 +150,49 @@ export async function loadLanded(
     futureToleranceS: options.futureToleranceS ?? DEFAULT_FUTURE_TOLERANCE_S,
   };
   await warehouse.run(`CREATE TEMP TABLE ${checked} AS ${checkedSql(contract, source, options, context)}`);
-  await warehouse.run(`CREATE TEMP TABLE ${ranked} AS ${rankedSql(contract, checked)}`);
+  // Into an empty raw table nothing can be a repeat of a stored row, so the join with it is left out.
+  const rawHasRows = Boolean(
+    (await warehouse.one<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${rawTable(contract)}) AS any`))
+      ?.any,
+  );
+  await warehouse.run(`CREATE TEMP TABLE ${fates} AS ${fatesSql(contract, checked, rawHasRows)}`);
 
-  await storeVerdicts(warehouse, contract, ranked, loadId);
+  const landed = await warehouse.one<{ rows: number; invalid: number }>(
+    `SELECT count(*) AS rows, count(*) FILTER (WHERE len(_problems) > 0) AS invalid FROM ${checked}`,
+  );
+  const fateCounts: Record<Fate, number> = { quarantine: 0, duplicate: 0, pending: 0, replace: 0 };
+  for (const row of await warehouse.all<{ fate: Fate; n: number }>(
+    `SELECT _fate AS fate, count(*) AS n FROM ${fates} GROUP BY _fate`,
+  )) {
+    fateCounts[row.fate] = row.n;
+  }
+  const rows = landed?.rows ?? 0;
+  const invalid = landed?.invalid ?? 0;
+  const held = fateCounts.quarantine + fateCounts.duplicate + fateCounts.pending;
+
+  await storeRows(warehouse, contract, { checked, fates, loadId, held, fateCounts });
 
   const fileLit = quoteLiteral(source.file);
   const entityLit = quoteLiteral(contract.name);
-  // The original row is rebuilt from the source only for quarantined rows: building it for every row
-  // would cost more than all the checks together.
-  await warehouse.run(`INSERT INTO quarantine
-    SELECT ${loadId}, ${entityLit}, ${fileLit}, r._record, NULL,
-           list_distinct(list_transform(r._problems, p -> p.field)), list_transform(r._problems, p -> p.reason),
-           ${originalJson(contract, source, options, "s")}
-    FROM ${ranked} r JOIN ${source.rows} s USING (_record) WHERE r._verdict = 'quarantine' ORDER BY r._record`);
-  let rejectedCount = 0;
-  if (source.rejected) {
+  if (invalid + fateCounts.quarantine > 0) {
+    // The original row is rebuilt from the source only for quarantined rows: building it for every row
+    // would cost more than all the checks together. Those rows are picked with IN first: a plain join
+    // may build its hash table on the whole source, whose size DuckDB underestimates for a table
+    // written earlier in the same transaction.
+    await warehouse.run(`INSERT INTO quarantine
+      WITH q AS (SELECT _record, _problems FROM ${checked} WHERE len(_problems) > 0
+                 UNION ALL
+                 SELECT _record, _problems FROM ${fates} WHERE _fate = 'quarantine')
+      SELECT ${loadId}, ${entityLit}, ${fileLit}, q._record, NULL,
+             list_distinct(list_transform(q._problems, p -> p.field)), list_transform(q._problems, p -> p.reason),
+             ${originalJson(contract, source, options, "s")}
+      FROM q JOIN (SELECT * FROM ${source.rows} WHERE _record IN (SELECT _record FROM q)) s USING (_record)
+      ORDER BY q._record`);
+  }
+  const rejectedCount = source.rejected
+    ? ((await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${source.rejected}`))?.n ?? 0)
+    : 0;
+  if (source.rejected && rejectedCount > 0) {
     // A record the reader could not split into fields cannot have its personal fields masked one by one,
     // so for entities that carry personal data the whole text is hashed unless the policy keeps it.
     const hasPersonal = contract.columns.some((c) => c.personal);
@@ -166,23 +203,8 @@ export async function loadLanded(
     await warehouse.run(`INSERT INTO quarantine
       SELECT ${loadId}, ${entityLit}, ${fileLit}, NULL, line, fields, [reason], ${rejectedText}
       FROM ${source.rejected} ORDER BY line`);
-    rejectedCount =
-      (await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${source.rejected}`))?.n ?? 0;
   }
 
-  const counts = await warehouse.one<{
-    landed: number;
-    loaded: number;
-    quarantined: number;
-    duplicate: number;
-    pending: number;
-  }>(`
-    SELECT count(*) AS landed,
-           count(*) FILTER (WHERE _verdict = 'load') AS loaded,
-           count(*) FILTER (WHERE _verdict = 'quarantine') AS quarantined,
-           count(*) FILTER (WHERE _verdict = 'duplicate') AS duplicate,
-           count(*) FILTER (WHERE _verdict = 'pending') AS pending
-    FROM ${ranked}`);
   const pendingReleased = await releasePending(warehouse, loadId);
   const result: FileLoadResult = {
     file: source.file,
@@ -191,11 +213,11 @@ export async function loadLanded(
     contentSha256: source.contentSha256,
     status: "loaded",
     loadId,
-    rowsRead: (counts?.landed ?? 0) + rejectedCount,
-    rowsLoaded: counts?.loaded ?? 0,
-    rowsQuarantined: (counts?.quarantined ?? 0) + rejectedCount,
-    rowsDuplicate: counts?.duplicate ?? 0,
-    rowsPending: counts?.pending ?? 0,
+    rowsRead: rows + rejectedCount,
+    rowsLoaded: rows - invalid - held,
+    rowsQuarantined: invalid + fateCounts.quarantine + rejectedCount,
+    rowsDuplicate: fateCounts.duplicate,
+    rowsPending: fateCounts.pending,
     pendingReleased,
   };
   await warehouse.run("INSERT INTO load_log VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11)", [
@@ -211,43 +233,69 @@ export async function loadLanded(
     result.rowsPending,
     result.pendingReleased,
   ]);
-  for (const table of [checked, ranked]) await warehouse.run(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of [checked, fates]) await warehouse.run(`DROP TABLE IF EXISTS ${table}`);
   return result;
 }
 
-/** Writes the rows judged 'load' to the raw table and the rows judged 'pending' to the pending table. */
-async function storeVerdicts(warehouse: Warehouse, contract: EntityContract, ranked: string, loadId: number) {
+/**
+ * Writes the valid rows that load to the raw table (over the stored rows they replace) and the rows
+ * that wait for a parent to the pending table.
+ */
+async function storeRows(
+  warehouse: Warehouse,
+  contract: EntityContract,
+  {
+    checked,
+    fates,
+    loadId,
+    held,
+    fateCounts,
+  }: { checked: string; fates: string; loadId: number; held: number; fateCounts: Record<Fate, number> },
+) {
   const raw = rawTable(contract);
   const key = quoteIdent(contract.key);
   const columnList = contract.columns.map((c) => quoteIdent(c.name)).join(", ");
+  if (fateCounts.replace > 0) {
+    await warehouse.run(
+      `DELETE FROM ${raw} WHERE ${key} IN (SELECT _key FROM ${fates} WHERE _fate = 'replace')`,
+    );
+  }
+  // Every valid row loads except those held back (duplicates, conflicts, pending): usually none. They
+  // are flagged in place, so that the insert stays a plain filtered scan, which DuckDB writes in
+  // parallel batches; a join in the insert made it several times slower.
+  if (held > 0) {
+    await warehouse.run(
+      `UPDATE ${checked} SET _held = true WHERE _record IN (SELECT _record FROM ${fates} WHERE _fate <> 'replace')`,
+    );
+  }
   await warehouse.run(
-    `DELETE FROM ${raw} WHERE ${key} IN (SELECT ${key} FROM ${ranked} WHERE _verdict = 'load')`,
+    `INSERT INTO ${raw} (${columnList}, _load_id)
+     SELECT ${columnList}, ${loadId} FROM ${checked} WHERE len(_problems) = 0 AND NOT _held`,
   );
-  await warehouse.run(
-    `INSERT INTO ${raw} (${columnList}, _load_id) SELECT ${columnList}, ${loadId} FROM ${ranked} WHERE _verdict = 'load'`,
-  );
-  if (contract.references.length > 0) {
+  if (contract.references.length > 0 && fateCounts.pending > 0) {
     const pending = pendingTable(contract);
     await warehouse.run(
-      `DELETE FROM ${pending} WHERE ${key} IN (SELECT ${key} FROM ${ranked} WHERE _verdict = 'pending')`,
+      `DELETE FROM ${pending} WHERE ${key} IN (SELECT _key FROM ${fates} WHERE _fate = 'pending')`,
     );
     await warehouse.run(
       `INSERT INTO ${pending} (${columnList}, _load_id, _record, _waiting_for)
-       SELECT ${columnList}, ${loadId}, _record, _waiting_for FROM ${ranked} WHERE _verdict = 'pending'`,
+       SELECT ${contract.columns.map((col) => `c.${quoteIdent(col.name)}`).join(", ")}, ${loadId}, c._record, f._waiting_for
+       FROM (SELECT * FROM ${checked} WHERE _record IN (SELECT _record FROM ${fates} WHERE _fate = 'pending')) c
+       JOIN ${fates} f USING (_record) ORDER BY c._record`,
     );
   }
 }
 
-/** SQL: the parents a row refers to that the warehouse does not hold (yet), as readable strings. */
-function missingParents(contract: EntityContract, alias: string): string {
-  if (contract.references.length === 0) return "[]";
-  const items = contract.references.map((ref) => {
-    const parent = CONTRACTS[ref.entity];
-    const field = `${alias}.${quoteIdent(ref.field)}`;
-    return `CASE WHEN ${field} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${rawTable(parent)} p WHERE p.${quoteIdent(parent.key)} = ${field})
-      THEN ${quoteLiteral(`${ref.field} `)} || ${field} || ${quoteLiteral(` (not in ${parent.name} yet)`)} END`;
-  });
-  return `list_filter([${items.join(", ")}], x -> x IS NOT NULL)`;
+/** SQL: whether the row `alias` has every parent it refers to in the warehouse (a NULL reference needs none). */
+function parentsPresent(contract: EntityContract, alias: string): string {
+  // An uncorrelated IN is one hash join; an EXISTS inside an expression would run once per row.
+  return contract.references
+    .map((ref) => {
+      const parent = CONTRACTS[ref.entity];
+      const field = `${alias}.${quoteIdent(ref.field)}`;
+      return `(${field} IS NULL OR ${field} IN (SELECT ${quoteIdent(parent.key)} FROM ${rawTable(parent)}))`;
+    })
+    .join(" AND ");
 }
 
 /**
@@ -255,27 +303,40 @@ function missingParents(contract: EntityContract, alias: string): string {
  * to the raw table (unless the warehouse meanwhile holds the same or a newer version of them).
  */
 export async function releasePending(warehouse: Warehouse, loadId: number): Promise<number> {
+  const children = Object.values(CONTRACTS).filter((c) => c.references.length > 0);
+  // One look at how many rows wait in each pending table: an empty one has nothing to release.
+  const waiting = await warehouse.one<Record<string, number>>(
+    `SELECT ${children.map((c) => `(SELECT count(*) FROM ${pendingTable(c)}) AS ${quoteIdent(c.name)}`).join(", ")}`,
+  );
   let released = 0;
-  for (const contract of Object.values(CONTRACTS)) {
-    if (contract.references.length === 0) continue;
+  // Parents first (CONTRACTS order), so a released case can release its events in the same pass.
+  for (const contract of children) {
+    if (!waiting?.[contract.name]) continue;
     const pending = pendingTable(contract);
-    const ready = `(SELECT * FROM ${pending} w WHERE len(${missingParents(contract, "w")}) = 0)`;
-    const readyCount = (await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${ready}`))?.n ?? 0;
-    if (readyCount === 0) continue;
     const raw = rawTable(contract);
     const key = quoteIdent(contract.key);
-    const columnList = contract.columns.map((c) => quoteIdent(c.name)).join(", ");
-    const stale = `EXISTS (SELECT 1 FROM ${raw} e WHERE e.${key} = r.${key} AND ${notNewer(contract, "e", "r")})`;
-    const fresh = `(SELECT * FROM ${ready} r WHERE NOT ${stale})`;
-    await warehouse.run(`DELETE FROM ${raw} WHERE ${key} IN (SELECT ${key} FROM ${fresh})`);
+    const ready = quoteIdent(`_ready_${process.pid}_${++tempCounter}`);
+    // `_fresh`: the warehouse does not already hold the same or a newer version of the row.
     await warehouse.run(
-      `INSERT INTO ${raw} (${columnList}, _load_id) SELECT ${columnList}, _load_id FROM ${fresh}`,
+      `CREATE TEMP TABLE ${ready} AS
+       SELECT w.*, e.${key} IS NULL OR NOT coalesce(${notNewer(contract, "e", "w")}, false) AS _fresh
+       FROM ${pending} w LEFT JOIN ${raw} e ON e.${key} = w.${key}
+       WHERE ${parentsPresent(contract, "w")}`,
     );
-    await warehouse.run(
-      `INSERT INTO pending_released SELECT ${loadId}, ${quoteLiteral(contract.name)}, ${key}, _load_id FROM ${ready}`,
-    );
-    await warehouse.run(`DELETE FROM ${pending} WHERE ${key} IN (SELECT ${key} FROM ${ready})`);
-    released += readyCount;
+    const readyCount = (await warehouse.one<{ n: number }>(`SELECT count(*) AS n FROM ${ready}`))?.n ?? 0;
+    if (readyCount > 0) {
+      const columnList = contract.columns.map((c) => quoteIdent(c.name)).join(", ");
+      await warehouse.run(`DELETE FROM ${raw} WHERE ${key} IN (SELECT ${key} FROM ${ready} WHERE _fresh)`);
+      await warehouse.run(
+        `INSERT INTO ${raw} (${columnList}, _load_id) SELECT ${columnList}, _load_id FROM ${ready} WHERE _fresh`,
+      );
+      await warehouse.run(
+        `INSERT INTO pending_released SELECT ${loadId}, ${quoteLiteral(contract.name)}, ${key}, _load_id FROM ${ready}`,
+      );
+      await warehouse.run(`DELETE FROM ${pending} WHERE ${key} IN (SELECT ${key} FROM ${ready})`);
+      released += readyCount;
+    }
+    await warehouse.run(`DROP TABLE ${ready}`);
   }
   return released;
 }
@@ -337,95 +398,114 @@ function checkedSql(
   options: LoadFileOptions,
   context: CheckContext,
 ): string {
-  // Each value as text (_v_) and cast (_t_) once, in an inner query; the checks and the stored value
-  // then read those columns instead of casting again per check.
+  // Each value as text (_v_), then cast (_t_), once each in its own inner query: the checks and the
+  // stored value read those columns, and DuckDB does not merge repeated expressions, so writing the
+  // text expression into the cast would compute it twice. Text and closed lists need no cast.
   const v = (c: ColumnSpec) => quoteIdent(`_v_${c.name}`);
-  const t = (c: ColumnSpec) => quoteIdent(`_t_${c.name}`);
-  const inner = contract.columns.map((c) => {
-    const value = sourceValue(c, source.columns.has(c.name), options);
-    return `${value} AS ${v(c)}, ${typedExpression(c, value)} AS ${t(c)}`;
-  });
+  const needsCast = (c: ColumnSpec) => typedExpression(c, "x") !== "x";
+  const t = (c: ColumnSpec) => (needsCast(c) ? quoteIdent(`_t_${c.name}`) : v(c));
+  const r = (c: ColumnSpec) => quoteIdent(`_r_${c.name}`);
+  const values = contract.columns.map(
+    (c) => `${sourceValue(c, source.columns.has(c.name), options)} AS ${v(c)}`,
+  );
+  const casts = contract.columns.filter(needsCast).map((c) => `${typedExpression(c, v(c))} AS ${t(c)}`);
   const typed = contract.columns.map(
     (c) => `${c.personal ? personalValue(t(c), options) : t(c)} AS ${quoteIdent(c.name)}`,
   );
-  const problems = contract.columns.map(
-    (c) => `{'field': ${quoteLiteral(c.name)}, 'reason': ${problemExpression(c, v(c), context, t(c))}}`,
-  );
-  const ordering = orderingProblems(contract).map(
-    (o) => `{'field': ${quoteLiteral(o.field)}, 'reason': ${o.sql}}`,
-  );
-  const middle = `SELECT _record, ${typed.join(", ")},
-      list_filter([${problems.join(", ")}], p -> p.reason IS NOT NULL) AS _field_problems
-    FROM (SELECT l._record, ${inner.join(", ")} FROM ${source.rows} l)`;
-  const orderingList =
-    ordering.length > 0 ? `list_filter([${ordering.join(", ")}], p -> p.reason IS NOT NULL)` : "[]";
+  const reasons = contract.columns.map((c) => `${problemExpression(c, v(c), context, t(c))} AS ${r(c)}`);
+  const names = contract.columns.map((c) => quoteIdent(c.name));
+  // Most rows have no problem: the list of problems is built only for a row that has one.
+  const fieldsFine = contract.columns.map((c) => `t.${r(c)} IS NULL`).join(" AND ");
+  const fieldProblems = `list_filter([${contract.columns
+    .map((c) => `{'field': ${quoteLiteral(c.name)}, 'reason': t.${r(c)}}`)
+    .join(", ")}], p -> p.reason IS NOT NULL)`;
+  const ordering = orderingProblems(contract);
   // Ordering rules compare typed values, so they only apply where the fields themselves were valid.
-  return `SELECT t.*, CASE WHEN len(t._field_problems) > 0 THEN t._field_problems
-                      ELSE ${orderingList} END AS _problems
+  const orderingList =
+    ordering.length === 0
+      ? "[]"
+      : `CASE WHEN ${ordering.map((o) => `${o.sql} IS NULL`).join(" AND ")} THEN []
+         ELSE list_filter([${ordering.map((o) => `{'field': ${quoteLiteral(o.field)}, 'reason': ${o.sql}}`).join(", ")}], p -> p.reason IS NOT NULL) END`;
+  const valuesSql = `SELECT l._record, ${values.join(", ")} FROM ${source.rows} l`;
+  const castSql = casts.length > 0 ? `SELECT *, ${casts.join(", ")} FROM (${valuesSql})` : valuesSql;
+  const middle = `SELECT _record, ${typed.join(", ")}, ${reasons.join(", ")} FROM (${castSql})`;
+  return `SELECT t._record, ${names.map((name) => `t.${name}`).join(", ")},
+      CASE WHEN ${fieldsFine} THEN ${orderingList} ELSE ${fieldProblems} END AS _problems,
+      false AS _held
     FROM (${middle}) t`;
 }
 
 /**
- * Decides each checked row's fate: quarantine (a problem, or a conflicting duplicate key in the file),
- * duplicate (the same row again, or not newer than what the warehouse holds), pending (a parent it
- * refers to has not arrived yet), or load.
+ * The fate of every valid row that does not simply load: quarantine (a conflicting duplicate key in
+ * the file), duplicate (the same row again in the file, or not newer than what the warehouse holds),
+ * pending (a parent it refers to has not arrived yet), or replace (loads over an older stored row).
+ * One row per such record, with its key, and its problem or what it waits for; rows that just load
+ * are not written, so most loads leave this table empty.
  */
-function rankedSql(contract: EntityContract, checked: string): string {
+function fatesSql(contract: EntityContract, checked: string, rawHasRows: boolean): string {
   const key = quoteIdent(contract.key);
+  const raw = rawTable(contract);
   const version = contract.versionField ? quoteIdent(contract.versionField) : null;
   const order = version ? `${version} DESC NULLS LAST, _record` : "_record";
   const content = `md5(json_object(${contract.columns.map((c) => `${quoteLiteral(c.name)}, ${quoteIdent(c.name)}`).join(", ")})::VARCHAR)`;
-  const parents = contract.references.map((ref, i) => ({
-    ref,
-    alias: `p${i}`,
-    parent: CONTRACTS[ref.entity],
-  }));
-  const parentJoins = parents
-    .map(
-      ({ ref, alias, parent }) =>
-        `LEFT JOIN ${rawTable(parent)} ${alias} ON ${alias}.${quoteIdent(parent.key)} = v.${quoteIdent(ref.field)}`,
-    )
-    .join("\n      ");
+  const parents = contract.references.map((ref, i) => ({ ref, parent: CONTRACTS[ref.entity], i }));
+  // Whether each parent is missing, as an uncorrelated IN (a mark join that only probes the parent's
+  // keys; a LEFT JOIN carrying the parent's columns cost several times more, and an EXISTS inside an
+  // expression runs once per row). A parent key is never NULL, so NOT IN is plain here.
+  const facts = parents.map(({ ref, parent, i }) => {
+    const field = `v.${quoteIdent(ref.field)}`;
+    return `${field} AS _ref_${i}, ${field} IS NOT NULL AND ${field} NOT IN (SELECT ${quoteIdent(parent.key)} FROM ${rawTable(parent)}) AS _missing_${i}`;
+  });
+  let stored = "";
+  if (rawHasRows && contract.kind === "events") {
+    // An event already stored is a duplicate whatever its values: only its key matters.
+    facts.push(`v.${key} IN (SELECT ${key} FROM ${raw}) AS _stored, true AS _not_newer`);
+  } else if (rawHasRows) {
+    stored = `LEFT JOIN ${raw} e ON e.${key} = v.${key}`;
+    facts.push(
+      `e.${key} IS NOT NULL AS _stored, coalesce(${notNewer(contract, "e", "v")}, false) AS _not_newer`,
+    );
+  }
+  const fate = [
+    "WHEN _rank > 1 AND _content <> _kept_content THEN 'quarantine'",
+    "WHEN _rank > 1 THEN 'duplicate'",
+    rawHasRows ? "WHEN _stored AND _not_newer THEN 'duplicate'" : "",
+    parents.length > 0 ? `WHEN ${parents.map(({ i }) => `_missing_${i}`).join(" OR ")} THEN 'pending'` : "",
+    rawHasRows ? "WHEN _stored THEN 'replace'" : "",
+  ]
+    .filter(Boolean)
+    .join("\n             ");
   const waitingFor =
     parents.length === 0
-      ? "CAST([] AS VARCHAR[])"
-      : `list_filter([${parents
+      ? "CAST(NULL AS VARCHAR[])"
+      : `CASE WHEN _fate = 'pending' THEN list_filter([${parents
           .map(
-            ({ ref, alias, parent }) =>
-              `CASE WHEN v.${quoteIdent(ref.field)} IS NOT NULL AND ${alias}.${quoteIdent(parent.key)} IS NULL
-                THEN ${quoteLiteral(`${ref.field} `)} || v.${quoteIdent(ref.field)} || ${quoteLiteral(` (not in ${parent.name} yet)`)} END`,
+            ({ ref, parent, i }) =>
+              `CASE WHEN _missing_${i} THEN ${quoteLiteral(`${ref.field} `)} || _ref_${i} || ${quoteLiteral(` (not in ${parent.name} yet)`)} END`,
           )
-          .join(", ")}], x -> x IS NOT NULL)`;
-  // Joins rather than EXISTS inside CASE (which DuckDB runs row by row), and window functions only over
-  // keys that occur more than once in the file: most files have none.
+          .join(", ")}], x -> x IS NOT NULL) END`;
+  // Window functions only over keys that occur more than once in the file: most files have none.
   return `
-    WITH valid AS (SELECT * EXCLUDE (_field_problems) FROM ${checked} WHERE len(_problems) = 0),
-    repeated AS (SELECT ${key} FROM valid GROUP BY ${key} HAVING count(*) > 1),
+    WITH repeated AS (SELECT ${key} FROM ${checked} WHERE len(_problems) = 0 GROUP BY ${key} HAVING count(*) > 1),
     ranked_repeats AS (
       SELECT _record, _rank, _content, first_value(_content) OVER w AS _kept_content, first_value(_record) OVER w AS _kept_record
-      FROM (SELECT *, ${content} AS _content, row_number() OVER w AS _rank
-            FROM valid SEMI JOIN repeated USING (${key}) WINDOW w AS (PARTITION BY ${key} ORDER BY ${order}))
+      FROM (SELECT _record, ${key}, ${content} AS _content, row_number() OVER w AS _rank
+            FROM ${checked} SEMI JOIN repeated USING (${key}) WHERE len(_problems) = 0
+            WINDOW w AS (PARTITION BY ${key} ORDER BY ${order}))
       WINDOW w AS (PARTITION BY ${key} ORDER BY _rank)
     ),
-    judged AS (
-      SELECT v.* EXCLUDE (_problems),
-        CASE WHEN r._rank > 1 AND r._content <> r._kept_content
-             THEN [{'field': ${quoteLiteral(contract.key)}, 'reason': ${quoteLiteral(`${contract.key}: duplicate key `)} || v.${key} || ' in this file with different values; record ' || r._kept_record || ' was kept'}]
-             ELSE v._problems END AS _problems,
-        ${waitingFor} AS _waiting_for,
-        CASE WHEN r._rank > 1 AND r._content <> r._kept_content THEN 'quarantine'
-             WHEN r._rank > 1 THEN 'duplicate'
-             WHEN e.${key} IS NOT NULL AND ${notNewer(contract, "e", "v")} THEN 'duplicate'
-             ELSE 'load' END AS _verdict0
-      FROM valid v
+    facts AS (
+      SELECT v._record, v.${key} AS _key, r._rank, r._content, r._kept_content, r._kept_record${facts.map((f) => `,\n        ${f}`).join("")}
+      FROM ${checked} v
       LEFT JOIN ranked_repeats r USING (_record)
-      LEFT JOIN ${rawTable(contract)} e ON e.${key} = v.${key}
-      ${parentJoins}
-    )
-    SELECT j.* EXCLUDE (_verdict0),
-      CASE WHEN j._verdict0 = 'load' AND len(j._waiting_for) > 0 THEN 'pending' ELSE j._verdict0 END AS _verdict
-    FROM judged j
-    UNION ALL BY NAME
-    SELECT c.* EXCLUDE (_field_problems), CAST([] AS VARCHAR[]) AS _waiting_for, 'quarantine' AS _verdict
-    FROM ${checked} c WHERE len(c._problems) > 0`;
+      ${stored}
+      WHERE len(v._problems) = 0
+    ),
+    judged AS (SELECT *, CASE ${fate} ELSE 'load' END AS _fate FROM facts)
+    SELECT _record, _key, _fate,
+      CASE WHEN _fate = 'quarantine'
+           THEN [{'field': ${quoteLiteral(contract.key)}, 'reason': ${quoteLiteral(`${contract.key}: duplicate key `)} || _key || ' in this file with different values; record ' || _kept_record || ' was kept'}]
+           END AS _problems,
+      ${waitingFor} AS _waiting_for
+    FROM judged WHERE _fate <> 'load'`;
 }
