@@ -107,11 +107,12 @@ describe("orderops ingest", () => {
     const big = join(dir, "big", "case_events.csv");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(join(dir, "big"), { recursive: true });
+    // Big enough that the load is still running 400 ms after it starts, even on a quiet machine.
     const gen = await Warehouse.open(":memory:");
     await gen.run(
       `COPY (SELECT 'E' || i AS event_id, 'C' || (i % 5000) AS case_id,
                TIMESTAMPTZ '2026-01-01 00:00:00+00' + INTERVAL (i) SECOND AS occurred_at, 'worked' AS event_type
-             FROM range(600000) t(i)) TO '${big}' (FORMAT csv, HEADER)`,
+             FROM range(1500000) t(i)) TO '${big}' (FORMAT csv, HEADER)`,
     );
     gen.close();
     const db = join(dir, "killed.duckdb");
@@ -140,6 +141,10 @@ describe("orderops ingest", () => {
 
     const rerun = await orderops(["ingest", big, "--db", db, "--json"], { cwd: dir });
     expect(rerun.code).toBe(0);
-    expect(JSON.parse(rerun.stdout).totals).toMatchObject({ read: 600000, pending: 600000, quarantined: 0 });
+    expect(JSON.parse(rerun.stdout).totals).toMatchObject({
+      read: 1500000,
+      pending: 1500000,
+      quarantined: 0,
+    });
   }, 120_000);
 });
