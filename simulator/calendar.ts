@@ -58,6 +58,12 @@ export interface BusinessClock {
   between(from: number, to: number): number;
   /** The earliest instant at which `seconds` business seconds have passed since `from`. */
   add(from: number, seconds: number): number;
+  /**
+   * The same calendar with its own state. A calendar compiles its spans as far as it is asked, and
+   * the arithmetic can differ in the last bit with the span it starts counting from, so each
+   * replication takes its own, independent of what ran before it.
+   */
+  fork(): BusinessClock;
 }
 
 /** The built-in "24x7" calendar: every second counts. */
@@ -65,6 +71,7 @@ export const ALWAYS_OPEN: BusinessClock = {
   alwaysOpen: true,
   between: (from, to) => (to > from ? to - from : 0),
   add: (from, seconds) => from + seconds,
+  fork: () => ALWAYS_OPEN,
 };
 
 /** How many weeks to add each time an instant outside the compiled spans is asked for. */
@@ -88,7 +95,7 @@ export class BusinessCalendar implements BusinessClock {
   private before = new Float64Array(0);
 
   constructor(
-    spec: CalendarSpec,
+    private readonly spec: CalendarSpec,
     private readonly epochMs: number,
   ) {
     this.clock = zoneClock(spec.zone);
@@ -101,6 +108,10 @@ export class BusinessCalendar implements BusinessClock {
     });
     const startDay = ZoneClock.dayStart(this.clock.toLocal(epochMs));
     this.compile(startDay - 7 * DAY_MS, startDay + EXTEND_WEEKS * 7 * DAY_MS);
+  }
+
+  fork(): BusinessCalendar {
+    return new BusinessCalendar(this.spec, this.epochMs);
   }
 
   between(from: number, to: number): number {

@@ -15,9 +15,11 @@
  *
  * Events at one instant run in this order: the interval tick (it closes the interval that ends
  * there), departures, capacity changes and switch completions, abandonments, returns and reopens,
- * arrivals; then in scheduling order (the heap's sequence). Same seed, same run.
+ * arrivals; then in scheduling order (the heap's sequence). An event counts in the interval the last
+ * tick opened. Same seed, same run.
  */
 import { ArrivalClock } from "./arrival-rates.ts";
+import type { BusinessClock } from "./calendar.ts";
 import {
   type CaseLine,
   CaseTable,
@@ -34,20 +36,26 @@ import {
   STATE_REOPEN_PENDING,
   STATE_WAITING,
 } from "./case-table.ts";
-import { EventQueue } from "./event-queue.ts";
+import type { Distribution } from "./distributions.ts";
+import { EventHeap } from "./event-queue.ts";
 import type { Rng } from "./rng.ts";
-import type { ScenarioPlan } from "./scenario-plan.ts";
+import type { QueuePlan, ScenarioPlan } from "./scenario-plan.ts";
 
-const KIND_TICK = 0;
+// An event's code is index × 16 + kind (the index is a case slot or a group, by kind).
 const KIND_DEPARTURE = 1;
 const KIND_CAPACITY = 2;
 const KIND_SWITCH_DONE = 3;
 const KIND_ABANDON = 4;
 const KIND_DEPENDENCY_RETURN = 5;
 const KIND_REOPEN = 6;
-const KIND_ARRIVAL = 7;
-/** Heap priority of each kind (lower first at the same instant). */
-const PRIORITY = [0, 1, 2, 2, 3, 4, 4, 5];
+// Heap priorities: lower first at the same instant. Interval ticks (first at an instant) and arrivals
+// (last) are kept off the heap: see run().
+const PRIORITY_DEPARTURE = 1;
+const PRIORITY_CAPACITY = 2;
+const PRIORITY_SWITCH_DONE = 2;
+const PRIORITY_ABANDON = 3;
+const PRIORITY_DEPENDENCY_RETURN = 4;
+const PRIORITY_REOPEN = 4;
 
 export const OUTCOME_RESOLVED = 0;
 export const OUTCOME_ABANDONED = 1;
@@ -185,16 +193,6 @@ function growCaseColumns(columns: CaseColumns): CaseColumns {
   return grown;
 }
 
-interface QueueStreams {
-  arrivals: Rng;
-  handle: Rng;
-  patience: Rng;
-  rework: Rng;
-  dependency: Rng;
-  reopen: Rng;
-  backlog: Rng;
-}
-
 export interface ReplicationOptions {
   /** Keep one record per counted cycle. */
   recordCases: boolean;
@@ -205,12 +203,152 @@ export function runReplication(plan: ScenarioPlan, rng: Rng, options: Replicatio
   return new Replication(plan, rng, options).run();
 }
 
+// While a replication runs, its totals are rows of a Float64Array (a field is its position in the
+// lists below); they become QueueTotals and GroupTotals objects at the end.
+const QUEUE_TOTALS = [
+  "arrivals",
+  "reopened",
+  "resolved",
+  "abandoned",
+  "open_at_end",
+  "answered",
+  "delayed",
+  "sla_met",
+  "sla_breached",
+  "wait_answered_s",
+  "wait_abandoned_s",
+  "time_in_system_s",
+  "exits",
+  "handled",
+  "handling_agent_s",
+  "available_agent_s",
+  "open_area",
+  "max_open",
+  "max_oldest_age_s",
+] as const satisfies readonly (keyof QueueTotals)[];
+const queueTotal = (field: keyof QueueTotals) => QUEUE_TOTALS.indexOf(field);
+const QT_ARRIVALS = queueTotal("arrivals");
+const QT_REOPENED = queueTotal("reopened");
+const QT_RESOLVED = queueTotal("resolved");
+const QT_ABANDONED = queueTotal("abandoned");
+const QT_OPEN_AT_END = queueTotal("open_at_end");
+const QT_ANSWERED = queueTotal("answered");
+const QT_DELAYED = queueTotal("delayed");
+const QT_SLA_MET = queueTotal("sla_met");
+const QT_SLA_BREACHED = queueTotal("sla_breached");
+const QT_WAIT_ANSWERED = queueTotal("wait_answered_s");
+const QT_WAIT_ABANDONED = queueTotal("wait_abandoned_s");
+const QT_TIME_IN_SYSTEM = queueTotal("time_in_system_s");
+const QT_EXITS = queueTotal("exits");
+const QT_HANDLED = queueTotal("handled");
+const QT_HANDLING = queueTotal("handling_agent_s");
+const QT_AVAILABLE = queueTotal("available_agent_s");
+const QT_OPEN_AREA = queueTotal("open_area");
+const QT_MAX_OPEN = queueTotal("max_open");
+const QT_MAX_OLDEST_AGE = queueTotal("max_oldest_age_s");
+// Then, in a queue's row of `queueState`, its state and the current interval's counts.
+const WAITING = QUEUE_TOTALS.length;
+const OPEN = WAITING + 1;
+const NOW_ARRIVALS = OPEN + 1;
+const NOW_REOPENED = NOW_ARRIVALS + 1;
+const NOW_HANDLED = NOW_REOPENED + 1;
+const NOW_RESOLVED = NOW_HANDLED + 1;
+const NOW_ABANDONED = NOW_RESOLVED + 1;
+const QS = NOW_ABANDONED + 1;
+
+// A group's row in `staff`.
+const CAPACITY = 0;
+const BUSY = 1;
+const SWITCHING = 2;
+const PENDING_SWITCH = 3;
+const STAFF = 4;
+
+const GROUP_TOTALS = [
+  "rostered_agent_s",
+  "productive_agent_s",
+  "overtime_agent_s",
+  "available_agent_s",
+  "handling_agent_s",
+  "switching_agent_s",
+  "focus_changes",
+] as const satisfies readonly (keyof GroupTotals)[];
+const groupTotal = (field: keyof GroupTotals) => GROUP_TOTALS.indexOf(field);
+const GT_ROSTERED = groupTotal("rostered_agent_s");
+const GT_PRODUCTIVE = groupTotal("productive_agent_s");
+const GT_OVERTIME = groupTotal("overtime_agent_s");
+const GT_AVAILABLE = groupTotal("available_agent_s");
+const GT_HANDLING = groupTotal("handling_agent_s");
+const GT_SWITCHING = groupTotal("switching_agent_s");
+const GT_FOCUS_CHANGES = groupTotal("focus_changes");
+const GT = GROUP_TOTALS.length;
+
+// A field missing from the lists above fails to compile here.
+const everyQueueTotal: Exclude<keyof QueueTotals, (typeof QUEUE_TOTALS)[number]> extends never
+  ? true
+  : never = true;
+const everyGroupTotal: Exclude<keyof GroupTotals, (typeof GROUP_TOTALS)[number]> extends never
+  ? true
+  : never = true;
+void everyQueueTotal;
+void everyGroupTotal;
+
+/** Rows of `values` (`stride` apart) whose first fields are `fields`, as objects. */
+function totalsRows<F extends string>(
+  fields: readonly F[],
+  values: Float64Array,
+  rows: number,
+  stride: number,
+): Record<F, number>[] {
+  return Array.from({ length: rows }, (_, row) => {
+    const totals = {} as Record<F, number>;
+    fields.forEach((field, i) => {
+      totals[field] = values[row * stride + i] as number;
+    });
+    return totals;
+  });
+}
+
+const ROUTING_FIFO = 0;
+const ROUTING_PRIORITY = 1;
+const ROUTING_EARLIEST_DUE = 2;
+
+/** Start offsets (length rows + 1) and values of a list of lists of integers, for loops over typed arrays. */
+function flatten(lists: readonly (readonly number[])[]): { from: Int32Array; values: Int32Array } {
+  const from = new Int32Array(lists.length + 1);
+  lists.forEach((list, i) => {
+    from[i + 1] = (from[i] as number) + list.length;
+  });
+  return { from, values: Int32Array.from(lists.flat()) };
+}
+
+const scratchDouble = new Float64Array(1);
+const scratchBits = new BigInt64Array(scratchDouble.buffer);
+
+/** The largest double below a positive finite x. */
+function previousDouble(x: number): number {
+  scratchDouble[0] = x;
+  scratchBits[0] = (scratchBits[0] as bigint) - 1n;
+  return scratchDouble[0] as number;
+}
+
+/** The least t below boundary × interval with t / interval ≥ boundary (Infinity if none). */
+function firstRoundingUp(boundary: number, interval: number): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (let t = previousDouble(boundary * interval); t / interval >= boundary; t = previousDouble(t))
+    first = t;
+  return first;
+}
+
+/**
+ * Why the plan is copied into per-queue and per-group arrays and the totals into typed rows: the hot
+ * path (an arrival, a handling, a departure) then reads numbers at an index instead of walking plan
+ * objects, and allocates nothing.
+ */
 class Replication {
-  private readonly events = new EventQueue<number>(4096);
+  private readonly events = new EventHeap(4096);
   private readonly table = new CaseTable();
   private readonly lines: CaseLine[];
   private readonly openCycles: OpenCycles[];
-  private readonly streams: QueueStreams[];
   private readonly arrivalClocks: ArrivalClock[];
   private readonly Q: number;
   private readonly G: number;
@@ -220,41 +358,85 @@ class Replication {
   private readonly interval: number;
   private readonly horizon: number;
   private readonly warmup: number;
+  private readonly recordCases: boolean;
   private nextCaseId = 0;
   private eventCount = 0;
+  // Each queue's next arrival, kept off the heap (see run), with the order it was scheduled in.
+  private readonly arrivalTime: Float64Array;
+  private readonly arrivalOrder: Float64Array;
+  private arrivalsScheduled = 0;
+  private nextArrivalQueue = -1;
+  private nextArrivalTime = Number.POSITIVE_INFINITY;
+  // The interval the last tick opened, [openedAt, closesAt), for intervalOf without a division; see
+  // intervalOf.
+  private openInterval = 0;
+  private openedAt = 0;
+  private closesAt = Number.NEGATIVE_INFINITY;
+  private roundsUpFrom = Number.POSITIVE_INFINITY;
+
+  // The plan, per queue.
+  private readonly arrivalRng: Rng[];
+  private readonly handleRng: Rng[];
+  private readonly patienceRng: Rng[];
+  private readonly reworkRng: Rng[];
+  private readonly dependencyRng: Rng[];
+  private readonly reopenRng: Rng[];
+  private readonly backlogRng: Rng[];
+  private readonly handle: Distribution[];
+  private readonly followup: Distribution[];
+  private readonly patience: (Distribution | undefined)[];
+  private readonly reworkProbability: Float64Array;
+  private readonly dependency: QueuePlan["dependency"][];
+  private readonly reopenAfter: QueuePlan["reopen"][];
+  private readonly slaClock: BusinessClock[];
+  private readonly slaAlwaysOpen: Uint8Array;
+  private readonly slaTarget: Float64Array;
+  private readonly slaOnResponse: Uint8Array;
+  private readonly workPriority: Float64Array;
+  /** Groups serving each queue (groupsForQueue): servingGroups[servingFrom[q] .. servingFrom[q + 1]). */
+  private readonly servingFrom: Int32Array;
+  private readonly servingGroups: Int32Array;
+  // The plan, per group: skills best first, skillQueues[skillFrom[g] .. skillFrom[g + 1]).
+  private readonly skillFrom: Int32Array;
+  private readonly skillQueues: Int32Array;
+  private readonly skillPriorities: Int32Array;
+  private readonly routing: number;
+  private readonly switchCost: number;
 
   // Staff state.
-  private readonly capacity: Float64Array; // productive + overtime
+  /** Per group, a row of STAFF: capacity (productive + overtime), busy, switching, pending switches. */
+  private readonly staff: Float64Array;
   private readonly productive: Float64Array;
   private readonly overtime: Float64Array;
-  private readonly busy: Float64Array;
-  private readonly switching: Float64Array;
-  private readonly pendingSwitch: Float64Array;
   private readonly focus: Int32Array;
   private readonly unlimited: Uint8Array;
   private readonly scheduleCursor: Int32Array;
   private readonly overtimeUsed: Float64Array;
   private readonly overtimeDay: Int32Array;
 
-  // Queue state.
-  private readonly waiting: Float64Array;
-  private readonly open: Float64Array;
-
-  // Time integrals of levels (see the index helpers below), flushed at every interval tick.
-  private readonly level: Float64Array;
+  // Time integrals of levels: counter i (see the index helpers below) is levels[3i] since
+  // levels[3i + 2], with its integral over the interval so far in levels[3i + 1]. One array, so that a
+  // change touches one place in memory; each tick copies the integrals out to `area` and zeroes them.
+  private readonly levels: Float64Array;
   private readonly area: Float64Array;
-  private readonly since: Float64Array;
+  private readonly availableShare: Float64Array;
 
   private readonly qi: QueueIntervalColumns;
   private readonly gi: GroupIntervalColumns;
   private cases: CaseColumns | undefined;
-  private readonly queueTotals: QueueTotals[];
-  private readonly groupTotals: GroupTotals[];
+  /**
+   * Per queue, a row of QS: the totals (QUEUE_TOTALS order), the cycles waiting and open, and the
+   * current interval's counts of arrivals, reopens, handlings, resolutions and abandonments, which
+   * each tick moves to the interval's output row. One row per queue, so that an event updates one
+   * array, and no event has to work out its output row.
+   */
+  private readonly queueState: Float64Array;
+  private readonly groupTotals: Float64Array;
 
   constructor(
     private readonly plan: ScenarioPlan,
     rng: Rng,
-    private readonly options: ReplicationOptions,
+    options: ReplicationOptions,
   ) {
     this.Q = plan.queues.length;
     this.G = plan.groups.length;
@@ -264,40 +446,74 @@ class Replication {
     this.interval = plan.interval_s;
     this.horizon = plan.horizon_s;
     this.warmup = plan.warmup_s;
+    this.recordCases = options.recordCases;
     this.lines = plan.queues.map(() =>
       plan.routing === "earliest_due" ? new DueLine(this.table) : new FifoLine(this.table),
     );
     this.openCycles = plan.queues.map(() => new OpenCycles(this.table));
-    this.streams = plan.queues.map((queue) => ({
-      arrivals: rng.fork(`arrivals:${queue.name}`),
-      handle: rng.fork(`handle:${queue.name}`),
-      patience: rng.fork(`patience:${queue.name}`),
-      rework: rng.fork(`rework:${queue.name}`),
-      dependency: rng.fork(`dependency:${queue.name}`),
-      reopen: rng.fork(`reopen:${queue.name}`),
-      backlog: rng.fork(`backlog:${queue.name}`),
-    }));
+    const fork = (stream: string) => plan.queues.map((queue) => rng.fork(`${stream}:${queue.name}`));
+    this.arrivalRng = fork("arrivals");
+    this.handleRng = fork("handle");
+    this.patienceRng = fork("patience");
+    this.reworkRng = fork("rework");
+    this.dependencyRng = fork("dependency");
+    this.reopenRng = fork("reopen");
+    this.backlogRng = fork("backlog");
     this.arrivalClocks = plan.queues.map((queue) => new ArrivalClock(queue.rates));
+    this.arrivalTime = new Float64Array(this.Q).fill(Number.POSITIVE_INFINITY);
+    this.arrivalOrder = new Float64Array(this.Q);
+    this.handle = plan.queues.map((queue) => queue.handle);
+    this.followup = plan.queues.map((queue) => queue.followup);
+    this.patience = plan.queues.map((queue) => queue.patience);
+    this.reworkProbability = Float64Array.from(plan.queues, (queue) => queue.rework_probability);
+    this.dependency = plan.queues.map((queue) => queue.dependency);
+    this.reopenAfter = plan.queues.map((queue) => queue.reopen);
+    // Each replication extends its own copy of a calendar, so that its due times never depend on
+    // which replications ran before it in this process (or in this worker).
+    const clocks = new Map<BusinessClock, BusinessClock>();
+    this.slaClock = plan.queues.map((queue) => {
+      let clock = clocks.get(queue.sla.clock);
+      if (!clock) {
+        clock = queue.sla.clock.fork();
+        clocks.set(queue.sla.clock, clock);
+      }
+      return clock;
+    });
+    this.slaAlwaysOpen = Uint8Array.from(plan.queues, (queue) => (queue.sla.clock.alwaysOpen ? 1 : 0));
+    this.slaTarget = Float64Array.from(plan.queues, (queue) => queue.sla.target_s);
+    this.slaOnResponse = Uint8Array.from(plan.queues, (queue) => (queue.sla.measure === "response" ? 1 : 0));
+    this.workPriority = Float64Array.from(plan.queues, (queue) => queue.priority);
+    const serving = flatten(plan.groupsForQueue);
+    this.servingFrom = serving.from;
+    this.servingGroups = serving.values;
+    const skillQueues = flatten(plan.groups.map((group) => group.skills.map((skill) => skill.queue)));
+    this.skillFrom = skillQueues.from;
+    this.skillQueues = skillQueues.values;
+    this.skillPriorities = flatten(
+      plan.groups.map((group) => group.skills.map((skill) => skill.priority)),
+    ).values;
+    this.routing =
+      plan.routing === "priority"
+        ? ROUTING_PRIORITY
+        : plan.routing === "earliest_due"
+          ? ROUTING_EARLIEST_DUE
+          : ROUTING_FIFO;
+    this.switchCost = plan.rebalancing?.switch_cost_s ?? 0;
     const G = this.G;
-    this.capacity = new Float64Array(G);
+    this.staff = new Float64Array(G * STAFF);
     this.productive = new Float64Array(G);
     this.overtime = new Float64Array(G);
-    this.busy = new Float64Array(G);
-    this.switching = new Float64Array(G);
-    this.pendingSwitch = new Float64Array(G);
     this.focus = new Int32Array(G).fill(-1);
     this.scheduleCursor = new Int32Array(G);
     this.overtimeUsed = new Float64Array(G);
     this.overtimeDay = new Int32Array(G).fill(-1);
-    this.waiting = new Float64Array(this.Q);
-    this.open = new Float64Array(this.Q);
     this.unlimited = Uint8Array.from(plan.groups, (group) => (group.unlimited ? 1 : 0));
     // Per group: capacity, rostered, overtime, (spare), switching, present; then handling per group ×
     // queue; then open cycles per queue.
     const counters = 6 * G + G * this.Q + this.Q;
-    this.level = new Float64Array(counters);
+    this.levels = new Float64Array(3 * counters);
     this.area = new Float64Array(counters);
-    this.since = new Float64Array(counters);
+    this.availableShare = new Float64Array(this.Q);
     const queueRows = () => new Float64Array(this.Q * this.n);
     this.qi = {
       arrivals: queueRows(),
@@ -324,36 +540,8 @@ class Replication {
       switching_agent_s: groupRows(),
     };
     this.cases = options.recordCases ? caseColumns(4096) : undefined;
-    this.queueTotals = plan.queues.map(() => ({
-      arrivals: 0,
-      reopened: 0,
-      resolved: 0,
-      abandoned: 0,
-      open_at_end: 0,
-      answered: 0,
-      delayed: 0,
-      sla_met: 0,
-      sla_breached: 0,
-      wait_answered_s: 0,
-      wait_abandoned_s: 0,
-      time_in_system_s: 0,
-      exits: 0,
-      handled: 0,
-      handling_agent_s: 0,
-      available_agent_s: 0,
-      open_area: 0,
-      max_open: 0,
-      max_oldest_age_s: 0,
-    }));
-    this.groupTotals = plan.groups.map(() => ({
-      rostered_agent_s: 0,
-      productive_agent_s: 0,
-      overtime_agent_s: 0,
-      available_agent_s: 0,
-      handling_agent_s: 0,
-      switching_agent_s: 0,
-      focus_changes: 0,
-    }));
+    this.queueState = new Float64Array(this.Q * QS);
+    this.groupTotals = new Float64Array(G * GT);
   }
 
   // Counter indices into level/area/since.
@@ -380,14 +568,15 @@ class Replication {
   }
 
   private setLevel(i: number, value: number, now: number): void {
-    const area = this.area;
-    area[i] = (area[i] as number) + (this.level[i] as number) * (now - (this.since[i] as number));
-    this.since[i] = now;
-    this.level[i] = value;
+    const levels = this.levels;
+    const at = 3 * i;
+    levels[at + 1] = (levels[at + 1] as number) + (levels[at] as number) * (now - (levels[at + 2] as number));
+    levels[at + 2] = now;
+    levels[at] = value;
   }
 
   private addLevel(i: number, delta: number, now: number): void {
-    this.setLevel(i, (this.level[i] as number) + delta, now);
+    this.setLevel(i, (this.levels[3 * i] as number) + delta, now);
   }
 
   /** Output row of (queue or group) index and absolute interval k, or -1 inside the warm-up. */
@@ -395,13 +584,38 @@ class Replication {
     return k < this.W ? -1 : index * this.n + (k - this.W);
   }
 
+  /**
+   * The interval holding t: Math.floor(t / interval), clamped to the run. Most times asked about
+   * (an SLA due soon) fall in the interval open now, where no division is needed: for t in
+   * [openedAt, closesAt) the quotient is that interval, or the next when it rounds up (t within an
+   * ulp or so of closesAt, from roundsUpFrom on).
+   */
   private intervalOf(t: number): number {
-    const k = Math.floor(t / this.interval);
+    const k =
+      t >= this.openedAt && t < this.closesAt
+        ? t >= this.roundsUpFrom
+          ? this.openInterval + 1
+          : this.openInterval
+        : Math.floor(t / this.interval);
     return k < 0 ? 0 : k >= this.K ? this.K - 1 : k;
   }
 
+  /** After the tick at `boundary`: the interval it opens (exact bounds need whole-second intervals). */
+  private openIntervalAt(boundary: number): void {
+    const interval = this.interval;
+    this.openInterval = boundary;
+    if (!Number.isInteger(interval)) return;
+    this.openedAt = boundary * interval;
+    this.closesAt = (boundary + 1) * interval;
+    this.roundsUpFrom = firstRoundingUp(boundary + 1, interval);
+  }
+
   private free(g: number): number {
-    return (this.capacity[g] as number) - (this.busy[g] as number) - (this.switching[g] as number);
+    return (
+      (this.staff[g * STAFF + CAPACITY] as number) -
+      (this.staff[g * STAFF + BUSY] as number) -
+      (this.staff[g * STAFF + SWITCHING] as number)
+    );
   }
 
   /**
@@ -410,13 +624,27 @@ class Replication {
    */
   private staffLevelsChanged(g: number, now: number): void {
     if (this.unlimited[g] === 1) return; // capacity is infinite: only handling time is integrated
-    const level = this.level;
-    const cap = this.capacity[g] as number;
-    if (level[g] !== cap) this.setLevel(this.capIdx(g), cap, now);
-    const engaged = (this.busy[g] as number) + (this.switching[g] as number);
+    const levels = this.levels;
+    const cap = this.staff[g * STAFF + CAPACITY] as number;
+    if (levels[3 * this.capIdx(g)] !== cap) this.setLevel(this.capIdx(g), cap, now);
+    const engaged = (this.staff[g * STAFF + BUSY] as number) + (this.staff[g * STAFF + SWITCHING] as number);
     const present = Math.max(cap, engaged);
     const presentIdx = this.presentIdx(g);
-    if (level[presentIdx] !== present) this.setLevel(presentIdx, present, now);
+    if (levels[3 * presentIdx] !== present) this.setLevel(presentIdx, present, now);
+  }
+
+  /**
+   * staffLevelsChanged after busy or switching moved (capacity did not, so its level is current):
+   * only the agents present, max(capacity, engaged), may have changed.
+   */
+  private presentChanged(g: number, now: number): void {
+    if (this.unlimited[g] === 1) return;
+    const present = Math.max(
+      this.staff[g * STAFF + CAPACITY] as number,
+      (this.staff[g * STAFF + BUSY] as number) + (this.staff[g * STAFF + SWITCHING] as number),
+    );
+    const presentIdx = this.presentIdx(g);
+    if (this.levels[3 * presentIdx] !== present) this.setLevel(presentIdx, present, now);
   }
 
   run(): ReplicationOutput {
@@ -426,12 +654,12 @@ class Replication {
     for (let g = 0; g < this.G; g++) {
       const schedule = (plan.groups[g] as ScenarioPlan["groups"][number]).schedule;
       this.productive[g] = schedule.productive[0] as number;
-      this.capacity[g] = this.productive[g] as number;
+      this.staff[g * STAFF + CAPACITY] = this.productive[g] as number;
       if (this.unlimited[g] === 0) this.setLevel(this.rosterIdx(g), schedule.rostered[0] as number, 0);
       this.staffLevelsChanged(g, 0);
       this.scheduleCursor[g] = 1;
       if (schedule.times.length > 1)
-        events.push(schedule.times[1] as number, PRIORITY[KIND_CAPACITY] as number, g * 16 + KIND_CAPACITY);
+        events.push(schedule.times[1] as number, PRIORITY_CAPACITY, g * 16 + KIND_CAPACITY);
     }
     this.startIntervalDecisions(0, 0);
     // The whole initial backlog queues up first, then agents on duty take from it by the routing
@@ -439,41 +667,58 @@ class Replication {
     for (let q = 0; q < this.Q; q++) this.placeInitialBacklog(q);
     for (let g = 0; g < this.G; g++) this.fillAgents(g, 0);
     for (let q = 0; q < this.Q; q++) this.scheduleNextArrival(q);
-    // Only the next tick is ever in the heap (each schedules the one after): a year of 15-minute ticks
-    // pushed up front would make every heap operation several levels deeper.
-    events.push(this.interval, PRIORITY[KIND_TICK] as number, 16 + KIND_TICK);
     for (let q = 0; q < this.Q; q++) {
       const r = this.row(q, 0);
-      if (r >= 0) this.qi.open_start[r] = this.open[q] as number;
+      if (r >= 0) this.qi.open_start[r] = this.queueState[q * QS + OPEN] as number;
     }
 
+    // Interval ticks and arrivals stay off the heap. A tick runs before every other event at its
+    // instant (it closes the interval that ends there) and an arrival after every other (it finds
+    // the agents freed then), so comparing their times with the heap's top gives the order the heap
+    // would, without a push and a pop for each; arrivals at one instant keep the order they were
+    // scheduled in. Half of a run's events are arrivals.
+    const interval = this.interval;
+    const K = this.K;
+    let boundary = 1;
+    let tickTime = interval;
+    this.openIntervalAt(0);
     for (;;) {
-      const now = events.peekTime();
-      const payload = events.pop();
+      const heapTime = events.count === 0 ? Number.POSITIVE_INFINITY : (events.times[0] as number);
+      const arrivalTime = this.nextArrivalTime;
+      if (tickTime <= heapTime && tickTime <= arrivalTime) {
+        this.eventCount++;
+        this.tick(boundary, tickTime);
+        if (boundary === K) break;
+        this.openIntervalAt(boundary);
+        boundary++;
+        tickTime = boundary * interval;
+        continue;
+      }
       this.eventCount++;
-      const kind = payload & 15;
-      const index = payload >>> 4;
-      switch (kind) {
-        case KIND_ARRIVAL:
-          this.arrive(index, now);
-          this.scheduleNextArrival(index);
-          break;
+      if (arrivalTime < heapTime) {
+        const q = this.nextArrivalQueue;
+        this.arrive(q, arrivalTime);
+        this.scheduleNextArrival(q);
+        continue;
+      }
+      const now = heapTime;
+      const code = events.codes[0] as number;
+      events.pop();
+      const index = code >>> 4;
+      switch (code & 15) {
         case KIND_DEPARTURE:
           this.depart(index, now);
           break;
         case KIND_ABANDON:
           this.abandon(index, now);
           break;
-        case KIND_TICK:
-          this.tick(index, now);
-          break;
         case KIND_CAPACITY:
           this.capacityChange(index, now);
           break;
         case KIND_SWITCH_DONE:
-          this.switching[index] = (this.switching[index] as number) - 1;
-          this.setLevel(this.switchIdx(index), this.switching[index] as number, now);
-          this.staffLevelsChanged(index, now);
+          this.staff[index * STAFF + SWITCHING] = (this.staff[index * STAFF + SWITCHING] as number) - 1;
+          this.setLevel(this.switchIdx(index), this.staff[index * STAFF + SWITCHING] as number, now);
+          this.presentChanged(index, now);
           this.fillAgents(index, now);
           break;
         case KIND_DEPENDENCY_RETURN:
@@ -483,82 +728,118 @@ class Replication {
           this.reopen(index, now);
           break;
       }
-      if (kind === KIND_TICK && index === this.K) break;
     }
     this.sweepOpenCycles();
+    for (let q = 0; q < this.Q; q++) {
+      // Every counted cycle that left was resolved or abandoned.
+      const row = q * QS;
+      this.queueState[row + QT_EXITS] =
+        (this.queueState[row + QT_RESOLVED] as number) + (this.queueState[row + QT_ABANDONED] as number);
+    }
     return {
       queueIntervals: this.qi,
       groupIntervals: this.gi,
       cases: this.cases,
-      queues: this.queueTotals,
-      groups: this.groupTotals,
+      queues: totalsRows(QUEUE_TOTALS, this.queueState, this.Q, QS),
+      groups: totalsRows(GROUP_TOTALS, this.groupTotals, this.G, GT),
       events: this.eventCount,
     };
   }
 
   private scheduleNextArrival(q: number): void {
-    const rng = (this.streams[q] as QueueStreams).arrivals;
+    const rng = this.arrivalRng[q] as Rng;
     const t = (this.arrivalClocks[q] as ArrivalClock).next(-Math.log(1 - rng.next()));
-    if (t < this.horizon) this.events.push(t, PRIORITY[KIND_ARRIVAL] as number, q * 16 + KIND_ARRIVAL);
+    const arrivalTime = this.arrivalTime;
+    const arrivalOrder = this.arrivalOrder;
+    arrivalTime[q] = t < this.horizon ? t : Number.POSITIVE_INFINITY;
+    arrivalOrder[q] = this.arrivalsScheduled++;
+    let next = -1;
+    let nextTime = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.Q; i++) {
+      const time = arrivalTime[i] as number;
+      if (
+        time < nextTime ||
+        (time === nextTime && next >= 0 && (arrivalOrder[i] as number) < (arrivalOrder[next] as number))
+      ) {
+        next = i;
+        nextTime = time;
+      }
+    }
+    this.nextArrivalQueue = next;
+    this.nextArrivalTime = nextTime;
   }
 
   /** A new cycle opens in queue q at `opened` (negative for the initial backlog). */
   private openCycle(slot: number, q: number, opened: number, now: number): void {
     const table = this.table;
-    const queue = this.plan.queues[q] as ScenarioPlan["queues"][number];
     table.queue[slot] = q;
     table.cycleStart[slot] = opened;
-    table.due[slot] = queue.sla.clock.add(opened, queue.sla.target_s);
+    const target = this.slaTarget[q] as number;
+    table.due[slot] =
+      this.slaAlwaysOpen[q] === 1 ? opened + target : (this.slaClock[q] as BusinessClock).add(opened, target);
     table.firstStart[slot] = Number.NaN;
-    table.handled[slot] = 0;
-    table.dependencyWait[slot] = 0;
-    table.reworks[slot] = 0;
     table.deadline[slot] = Number.NaN;
     let flags = this.warmup === 0 || opened >= this.warmup ? FLAG_COUNTED : 0;
-    if (this.options.recordCases) flags |= FLAG_RECORDED;
+    if (this.recordCases) {
+      flags |= FLAG_RECORDED;
+      table.handled[slot] = 0;
+      table.dependencyWait[slot] = 0;
+      table.reworks[slot] = 0;
+    }
     table.flags[slot] = flags;
-    this.open[q] = (this.open[q] as number) + 1;
-    this.setLevel(this.openIdx(q), this.open[q] as number, now);
+    this.queueState[q * QS + OPEN] = (this.queueState[q * QS + OPEN] as number) + 1;
+    this.setLevel(this.openIdx(q), this.queueState[q * QS + OPEN] as number, now);
     (this.openCycles[q] as OpenCycles).add(slot);
-    if (flags & FLAG_COUNTED) (this.queueTotals[q] as QueueTotals).arrivals++;
+    if (flags & FLAG_COUNTED) this.countQueue(q, QT_ARRIVALS);
+  }
+
+  private countQueue(q: number, field: number): void {
+    const i = q * QS + field;
+    this.queueState[i] = (this.queueState[i] as number) + 1;
+  }
+
+  private addToQueue(q: number, field: number, value: number): void {
+    const i = q * QS + field;
+    this.queueState[i] = (this.queueState[i] as number) + value;
   }
 
   private placeInitialBacklog(q: number): void {
     const queue = this.plan.queues[q] as ScenarioPlan["queues"][number];
     if (queue.backlog.cases === 0) return;
-    const rng = (this.streams[q] as QueueStreams).backlog;
+    const rng = this.backlogRng[q] as Rng;
     const ages: number[] = [];
     for (let i = 0; i < queue.backlog.cases; i++) ages.push(queue.backlog.age.sample(rng));
     ages.sort((a, b) => b - a); // oldest first: open-cycle order and FIFO order are by opening time
     for (const age of ages) {
       const slot = this.table.allocate();
-      this.table.caseId[slot] = this.nextCaseId++;
-      this.table.cycle[slot] = 1;
+      this.newCase(slot);
       this.openCycle(slot, q, -age, 0);
       this.joinLine(slot, 0, true, -age);
     }
   }
 
-  private arrive(q: number, now: number): void {
-    const slot = this.table.allocate();
+  /** Fields only case records read (the case id, cycle, handling, reworks, dependency wait) are kept only then. */
+  private newCase(slot: number): void {
+    if (!this.recordCases) return;
     this.table.caseId[slot] = this.nextCaseId++;
     this.table.cycle[slot] = 1;
+  }
+
+  private arrive(q: number, now: number): void {
+    const slot = this.table.allocate();
+    this.newCase(slot);
     this.openCycle(slot, q, now, now);
-    const r = this.row(q, this.intervalOf(now));
-    if (r >= 0) this.qi.arrivals[r] = (this.qi.arrivals[r] as number) + 1;
+    this.countQueue(q, NOW_ARRIVALS);
     this.enterLine(slot, now, true, now);
   }
 
   private reopen(slot: number, now: number): void {
     const q = this.table.queue[slot] as number;
-    this.table.cycle[slot] = (this.table.cycle[slot] as number) + 1;
+    if (this.recordCases) this.table.cycle[slot] = (this.table.cycle[slot] as number) + 1;
     this.openCycle(slot, q, now, now);
-    const r = this.row(q, this.intervalOf(now));
-    if (r >= 0) {
-      this.qi.arrivals[r] = (this.qi.arrivals[r] as number) + 1;
-      this.qi.reopened[r] = (this.qi.reopened[r] as number) + 1;
-    }
-    if ((this.table.flags[slot] as number) & FLAG_COUNTED) (this.queueTotals[q] as QueueTotals).reopened++;
+    this.countQueue(q, NOW_ARRIVALS);
+    this.countQueue(q, NOW_REOPENED);
+    if ((this.table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_REOPENED);
     this.enterLine(slot, now, true, now);
   }
 
@@ -567,12 +848,12 @@ class Replication {
    * the line. `entered` orders the FIFO line (a backlog case entered when it opened).
    */
   private enterLine(slot: number, now: number, firstEntry: boolean, entered: number): void {
-    const table = this.table;
-    const q = table.queue[slot] as number;
-    const groups = this.plan.groupsForQueue[q] as number[];
-    for (let i = 0; i < groups.length; i++) {
+    const q = this.table.queue[slot] as number;
+    const groups = this.servingGroups;
+    const end = this.servingFrom[q + 1] as number;
+    for (let i = this.servingFrom[q] as number; i < end; i++) {
       const g = groups[i] as number;
-      if (this.free(g) > 0 && (this.pendingSwitch[g] as number) === 0) {
+      if (this.free(g) > 0 && (this.staff[g * STAFF + PENDING_SWITCH] as number) === 0) {
         this.startService(slot, g, now);
         return;
       }
@@ -588,14 +869,14 @@ class Replication {
     table.entered[slot] = entered;
     table.lineStamp[slot] = (table.lineStamp[slot] as number) + 1;
     (this.lines[q] as CaseLine).push(slot);
-    this.waiting[q] = (this.waiting[q] as number) + 1;
+    this.queueState[q * QS + WAITING] = (this.queueState[q * QS + WAITING] as number) + 1;
     if (firstEntry) {
-      if ((table.flags[slot] as number) & FLAG_COUNTED) (this.queueTotals[q] as QueueTotals).delayed++;
-      const patience = (this.plan.queues[q] as ScenarioPlan["queues"][number]).patience;
+      if ((table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_DELAYED);
+      const patience = this.patience[q];
       if (patience) {
-        const deadline = now + patience.sample((this.streams[q] as QueueStreams).patience);
+        const deadline = now + patience.sample(this.patienceRng[q] as Rng);
         table.deadline[slot] = deadline;
-        this.events.push(deadline, PRIORITY[KIND_ABANDON] as number, slot * 16 + KIND_ABANDON);
+        this.events.push(deadline, PRIORITY_ABANDON, slot * 16 + KIND_ABANDON);
       }
     }
   }
@@ -603,27 +884,27 @@ class Replication {
   private startService(slot: number, g: number, now: number): void {
     const table = this.table;
     const q = table.queue[slot] as number;
-    const queue = this.plan.queues[q] as ScenarioPlan["queues"][number];
     table.state[slot] = STATE_IN_SERVICE;
     table.group[slot] = g;
-    table.deadline[slot] = Number.NaN; // patience only covers the wait for a first handling
-    this.busy[g] = (this.busy[g] as number) + 1;
+    // Patience only covers the wait for a first handling (without patience there is no deadline).
+    if (this.patience[q]) table.deadline[slot] = Number.NaN;
+    this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) + 1;
     this.addLevel(this.busyQueueIdx(g, q), 1, now);
-    this.staffLevelsChanged(g, now);
+    this.presentChanged(g, now);
     const flags = table.flags[slot] as number;
     if (Number.isNaN(table.firstStart[slot] as number)) {
       table.firstStart[slot] = now;
       if (flags & FLAG_COUNTED) {
-        const totals = this.queueTotals[q] as QueueTotals;
-        totals.answered++;
-        totals.wait_answered_s += now - (table.cycleStart[slot] as number);
+        this.countQueue(q, QT_ANSWERED);
+        this.addToQueue(q, QT_WAIT_ANSWERED, now - (table.cycleStart[slot] as number));
       }
-      if (queue.sla.measure === "response") this.decide(slot, now <= (table.due[slot] as number));
+      if (this.slaOnResponse[q] === 1) this.decide(slot, now <= (table.due[slot] as number));
     }
-    const streams = this.streams[q] as QueueStreams;
-    const duration = (flags & FLAG_FOLLOWUP ? queue.followup : queue.handle).sample(streams.handle);
-    table.handled[slot] = (table.handled[slot] as number) + duration;
-    this.events.push(now + duration, PRIORITY[KIND_DEPARTURE] as number, slot * 16 + KIND_DEPARTURE);
+    const duration = ((flags & FLAG_FOLLOWUP ? this.followup[q] : this.handle[q]) as Distribution).sample(
+      this.handleRng[q] as Rng,
+    );
+    if (this.recordCases) table.handled[slot] = (table.handled[slot] as number) + duration;
+    this.events.push(now + duration, PRIORITY_DEPARTURE, slot * 16 + KIND_DEPARTURE);
   }
 
   /** Counts a cycle's SLA outcome once: in the summary (counted cycles) and in its due interval. */
@@ -633,11 +914,7 @@ class Replication {
     if (flags & FLAG_DECIDED) return;
     table.flags[slot] = flags | FLAG_DECIDED;
     const q = table.queue[slot] as number;
-    if (flags & FLAG_COUNTED) {
-      const totals = this.queueTotals[q] as QueueTotals;
-      if (met) totals.sla_met++;
-      else totals.sla_breached++;
-    }
+    if (flags & FLAG_COUNTED) this.countQueue(q, met ? QT_SLA_MET : QT_SLA_BREACHED);
     const due = table.due[slot] as number;
     if (due < this.horizon && due >= this.warmup) {
       const r = this.row(q, this.intervalOf(due));
@@ -652,50 +929,45 @@ class Replication {
     const table = this.table;
     const q = table.queue[slot] as number;
     const g = table.group[slot] as number;
-    const queue = this.plan.queues[q] as ScenarioPlan["queues"][number];
-    const streams = this.streams[q] as QueueStreams;
-    const r = this.row(q, this.intervalOf(now));
-    if (r >= 0) this.qi.handled[r] = (this.qi.handled[r] as number) + 1;
-    if ((table.flags[slot] as number) & FLAG_COUNTED) (this.queueTotals[q] as QueueTotals).handled++;
+    this.countQueue(q, NOW_HANDLED);
+    const flags = table.flags[slot] as number;
+    if (flags & FLAG_COUNTED) this.countQueue(q, QT_HANDLED);
     // Where the case goes is settled while its agent still counts as busy, so a reworked case
     // queues behind those already waiting instead of being grabbed back by its own agent.
-    const flags = table.flags[slot] as number;
-    if (queue.rework_probability > 0 && streams.rework.next() < queue.rework_probability) {
-      table.reworks[slot] = (table.reworks[slot] as number) + 1;
+    const rework = this.reworkProbability[q] as number;
+    const dependency = this.dependency[q];
+    if (rework > 0 && (this.reworkRng[q] as Rng).next() < rework) {
+      if (this.recordCases) table.reworks[slot] = (table.reworks[slot] as number) + 1;
       this.enterLine(slot, now, false, now);
     } else if (
-      queue.dependency &&
+      dependency &&
       !(flags & FLAG_DEPENDENCY_DONE) &&
-      streams.dependency.next() < queue.dependency.probability
+      (this.dependencyRng[q] as Rng).next() < dependency.probability
     ) {
       table.flags[slot] = flags | FLAG_DEPENDENCY_DONE | FLAG_FOLLOWUP;
       table.state[slot] = STATE_DEPENDENCY;
       table.entered[slot] = now;
-      const wait = queue.dependency.wait.sample(streams.dependency);
-      this.events.push(
-        now + wait,
-        PRIORITY[KIND_DEPENDENCY_RETURN] as number,
-        slot * 16 + KIND_DEPENDENCY_RETURN,
-      );
+      const wait = dependency.wait.sample(this.dependencyRng[q] as Rng);
+      this.events.push(now + wait, PRIORITY_DEPENDENCY_RETURN, slot * 16 + KIND_DEPENDENCY_RETURN);
     } else {
       this.resolve(slot, now);
     }
-    this.busy[g] = (this.busy[g] as number) - 1;
+    this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) - 1;
     this.addLevel(this.busyQueueIdx(g, q), -1, now);
-    this.staffLevelsChanged(g, now);
+    this.presentChanged(g, now);
     this.fillAgents(g, now);
   }
 
   private dependencyReturn(slot: number, now: number): void {
     const table = this.table;
     const q = table.queue[slot] as number;
-    const queue = this.plan.queues[q] as ScenarioPlan["queues"][number];
     const started = table.entered[slot] as number;
-    table.dependencyWait[slot] = (table.dependencyWait[slot] as number) + now - started;
-    if (queue.dependency?.pauses_sla) {
+    if (this.recordCases) table.dependencyWait[slot] = (table.dependencyWait[slot] as number) + now - started;
+    if (this.dependency[q]?.pauses_sla) {
       // The clock stopped while waiting: the due time moves out by the business time paused.
-      const paused = queue.sla.clock.between(started, now);
-      table.due[slot] = queue.sla.clock.add(table.due[slot] as number, paused);
+      const clock = this.slaClock[q] as BusinessClock;
+      const paused = clock.between(started, now);
+      table.due[slot] = clock.add(table.due[slot] as number, paused);
     }
     this.enterLine(slot, now, false, now);
   }
@@ -706,40 +978,33 @@ class Replication {
     const q = table.queue[slot] as number;
     const flags = table.flags[slot] as number;
     const opened = table.cycleStart[slot] as number;
-    this.open[q] = (this.open[q] as number) - 1;
-    this.setLevel(this.openIdx(q), this.open[q] as number, now);
-    const r = this.row(q, this.intervalOf(now));
-    if (outcome === OUTCOME_RESOLVED) {
-      if (r >= 0) this.qi.resolved[r] = (this.qi.resolved[r] as number) + 1;
-    } else if (r >= 0) {
-      this.qi.abandoned[r] = (this.qi.abandoned[r] as number) + 1;
-    }
+    this.queueState[q * QS + OPEN] = (this.queueState[q * QS + OPEN] as number) - 1;
+    this.setLevel(this.openIdx(q), this.queueState[q * QS + OPEN] as number, now);
+    this.countQueue(q, outcome === OUTCOME_RESOLVED ? NOW_RESOLVED : NOW_ABANDONED);
     if (flags & FLAG_COUNTED) {
-      const totals = this.queueTotals[q] as QueueTotals;
-      if (outcome === OUTCOME_RESOLVED) totals.resolved++;
+      if (outcome === OUTCOME_RESOLVED) this.countQueue(q, QT_RESOLVED);
       else {
-        totals.abandoned++;
-        totals.wait_abandoned_s += now - opened;
+        this.countQueue(q, QT_ABANDONED);
+        this.addToQueue(q, QT_WAIT_ABANDONED, now - opened);
       }
-      totals.time_in_system_s += now - opened;
-      totals.exits++;
+      this.addToQueue(q, QT_TIME_IN_SYSTEM, now - opened);
       if (flags & FLAG_RECORDED) this.record(slot, now, outcome);
     }
-    const queue = this.plan.queues[q] as ScenarioPlan["queues"][number];
-    const streams = this.streams[q] as QueueStreams;
-    if (outcome === OUTCOME_RESOLVED && queue.reopen && streams.reopen.next() < queue.reopen.probability) {
+    const reopen = this.reopenAfter[q];
+    if (outcome === OUTCOME_RESOLVED && reopen && (this.reopenRng[q] as Rng).next() < reopen.probability) {
       table.state[slot] = STATE_REOPEN_PENDING;
       table.generation[slot] = (table.generation[slot] as number) + 1; // this cycle is no longer open
-      const delay = queue.reopen.delay.sample(streams.reopen);
-      this.events.push(now + delay, PRIORITY[KIND_REOPEN] as number, slot * 16 + KIND_REOPEN);
+      const delay = reopen.delay.sample(this.reopenRng[q] as Rng);
+      this.events.push(now + delay, PRIORITY_REOPEN, slot * 16 + KIND_REOPEN);
     } else {
       table.release(slot);
     }
   }
 
   private resolve(slot: number, now: number): void {
-    const queue = this.plan.queues[this.table.queue[slot] as number] as ScenarioPlan["queues"][number];
-    if (queue.sla.measure === "resolution") this.decide(slot, now <= (this.table.due[slot] as number));
+    if (this.slaOnResponse[this.table.queue[slot] as number] === 0) {
+      this.decide(slot, now <= (this.table.due[slot] as number));
+    }
     this.closeCycle(slot, now, OUTCOME_RESOLVED);
   }
 
@@ -748,7 +1013,7 @@ class Replication {
     // A timer for a case already handled (or a slot since reused) is stale.
     if (table.state[slot] !== STATE_WAITING || table.deadline[slot] !== now) return;
     const q = table.queue[slot] as number;
-    this.waiting[q] = (this.waiting[q] as number) - 1;
+    this.queueState[q * QS + WAITING] = (this.queueState[q * QS + WAITING] as number) - 1;
     table.lineStamp[slot] = (table.lineStamp[slot] as number) + 1; // its line entry is now dead
     this.decide(slot, false);
     this.closeCycle(slot, now, OUTCOME_ABANDONED);
@@ -758,16 +1023,12 @@ class Replication {
     const schedule = (this.plan.groups[g] as ScenarioPlan["groups"][number]).schedule;
     const i = this.scheduleCursor[g] as number;
     this.productive[g] = schedule.productive[i] as number;
-    this.capacity[g] = (this.productive[g] as number) + (this.overtime[g] as number);
+    this.staff[g * STAFF + CAPACITY] = (this.productive[g] as number) + (this.overtime[g] as number);
     this.setLevel(this.rosterIdx(g), schedule.rostered[i] as number, now);
     this.staffLevelsChanged(g, now);
     this.scheduleCursor[g] = i + 1;
     if (i + 1 < schedule.times.length) {
-      this.events.push(
-        schedule.times[i + 1] as number,
-        PRIORITY[KIND_CAPACITY] as number,
-        g * 16 + KIND_CAPACITY,
-      );
+      this.events.push(schedule.times[i + 1] as number, PRIORITY_CAPACITY, g * 16 + KIND_CAPACITY);
     }
     this.fillAgents(g, now);
   }
@@ -775,8 +1036,8 @@ class Replication {
   /** Free agents of group g take work (or switch, when their group's focus changed) while they can. */
   private fillAgents(g: number, now: number): void {
     while (this.free(g) > 0) {
-      if ((this.pendingSwitch[g] as number) > 0) {
-        this.pendingSwitch[g] = (this.pendingSwitch[g] as number) - 1;
+      if ((this.staff[g * STAFF + PENDING_SWITCH] as number) > 0) {
+        this.staff[g * STAFF + PENDING_SWITCH] = (this.staff[g * STAFF + PENDING_SWITCH] as number) - 1;
         this.startSwitch(g, now);
         continue;
       }
@@ -784,17 +1045,16 @@ class Replication {
       if (slot < 0) return;
       const q = this.table.queue[slot] as number;
       (this.lines[q] as CaseLine).pop();
-      this.waiting[q] = (this.waiting[q] as number) - 1;
+      this.queueState[q * QS + WAITING] = (this.queueState[q * QS + WAITING] as number) - 1;
       this.startService(slot, g, now);
     }
   }
 
   private startSwitch(g: number, now: number): void {
-    const cost = this.plan.rebalancing?.switch_cost_s ?? 0;
-    this.switching[g] = (this.switching[g] as number) + 1;
-    this.setLevel(this.switchIdx(g), this.switching[g] as number, now);
-    this.staffLevelsChanged(g, now);
-    this.events.push(now + cost, PRIORITY[KIND_SWITCH_DONE] as number, g * 16 + KIND_SWITCH_DONE);
+    this.staff[g * STAFF + SWITCHING] = (this.staff[g * STAFF + SWITCHING] as number) + 1;
+    this.setLevel(this.switchIdx(g), this.staff[g * STAFF + SWITCHING] as number, now);
+    this.presentChanged(g, now);
+    this.events.push(now + this.switchCost, PRIORITY_SWITCH_DONE, g * 16 + KIND_SWITCH_DONE);
   }
 
   /**
@@ -809,35 +1069,36 @@ class Replication {
    */
   private pickWork(g: number): number {
     const focus = this.focus[g] as number;
-    if (focus >= 0 && (this.waiting[focus] as number) > 0) return (this.lines[focus] as CaseLine).front();
-    const skills = (this.plan.groups[g] as ScenarioPlan["groups"][number]).skills;
+    if (focus >= 0 && (this.queueState[focus * QS + WAITING] as number) > 0)
+      return (this.lines[focus] as CaseLine).front();
     const table = this.table;
-    const routing = this.plan.routing;
+    const routing = this.routing;
+    const queueState = this.queueState;
+    const skillQueues = this.skillQueues;
+    const skillPriorities = this.skillPriorities;
     let best = -1;
     let bestTier = 0;
     let bestKey = 0;
     let bestEntered = 0;
-    for (let i = 0; i < skills.length; i++) {
-      const skill = skills[i] as { queue: number; priority: number };
-      if ((this.waiting[skill.queue] as number) === 0) continue;
-      if (routing === "fifo" && best >= 0 && skill.priority > bestTier) break;
-      const slot = (this.lines[skill.queue] as CaseLine).front();
+    const end = this.skillFrom[g + 1] as number;
+    for (let i = this.skillFrom[g] as number; i < end; i++) {
+      const queue = skillQueues[i] as number;
+      if ((queueState[queue * QS + WAITING] as number) === 0) continue;
+      const tier = skillPriorities[i] as number;
+      if (routing === ROUTING_FIFO && best >= 0 && tier > bestTier) break;
+      const slot = (this.lines[queue] as CaseLine).front();
       const entered = table.entered[slot] as number;
       const key =
-        routing === "priority"
-          ? (this.plan.queues[skill.queue] as ScenarioPlan["queues"][number]).priority
-          : routing === "earliest_due"
+        routing === ROUTING_PRIORITY
+          ? (this.workPriority[queue] as number)
+          : routing === ROUTING_EARLIEST_DUE
             ? (table.due[slot] as number)
             : 0;
       // Skills are sorted by skill priority, so a later skill with an equal key only wins on entry time
       // when it shares the tier.
-      if (
-        best < 0 ||
-        key < bestKey ||
-        (key === bestKey && skill.priority === bestTier && entered < bestEntered)
-      ) {
+      if (best < 0 || key < bestKey || (key === bestKey && tier === bestTier && entered < bestEntered)) {
         best = slot;
-        bestTier = skill.priority;
+        bestTier = tier;
         bestKey = key;
         bestEntered = entered;
       }
@@ -845,76 +1106,93 @@ class Replication {
     return best;
   }
 
-  /** Closes interval index-1 at `now`, then decides overtime and rebalancing for the next one. */
+  /** Closes interval boundary-1 at `now`, then decides overtime and rebalancing for the next one. */
   private tick(boundary: number, now: number): void {
     const k = boundary - 1;
-    const counters = this.level.length;
-    for (let i = 0; i < counters; i++) this.setLevel(i, this.level[i] as number, now);
+    const levels = this.levels;
     const area = this.area;
+    for (let i = 0; i < area.length; i++) {
+      const at = 3 * i;
+      area[i] = (levels[at + 1] as number) + (levels[at] as number) * (now - (levels[at + 2] as number));
+      levels[at + 1] = 0;
+      levels[at + 2] = now;
+    }
     if (k >= this.W) {
       // Each group's available time is shared among its queues by the handling it did on each.
-      const availableShare = new Float64Array(this.Q);
+      const availableShare = this.availableShare;
+      availableShare.fill(0);
+      const gi = this.gi;
+      const groupTotals = this.groupTotals;
       for (let g = 0; g < this.G; g++) {
-        const group = this.plan.groups[g] as ScenarioPlan["groups"][number];
         const r = this.row(g, k);
+        const from = this.skillFrom[g] as number;
+        const end = this.skillFrom[g + 1] as number;
         let handling = 0;
-        for (const skill of group.skills) handling += area[this.busyQueueIdx(g, skill.queue)] as number;
+        for (let i = from; i < end; i++) {
+          handling += area[this.busyQueueIdx(g, this.skillQueues[i] as number)] as number;
+        }
         // An unlimited group has no meaningful availability: its occupancy is undefined (NaN → null).
-        const available = group.unlimited ? Number.NaN : (area[this.presentIdx(g)] as number);
-        this.gi.rostered_agent_s[r] = area[this.rosterIdx(g)] as number;
-        this.gi.productive_agent_s[r] =
-          (area[this.capIdx(g)] as number) - (area[this.overtimeIdx(g)] as number);
-        this.gi.overtime_agent_s[r] = area[this.overtimeIdx(g)] as number;
-        this.gi.available_agent_s[r] = available;
-        this.gi.handling_agent_s[r] = handling;
-        this.gi.switching_agent_s[r] = area[this.switchIdx(g)] as number;
-        const totals = this.groupTotals[g] as GroupTotals;
-        totals.rostered_agent_s += area[this.rosterIdx(g)] as number;
-        totals.productive_agent_s += this.gi.productive_agent_s[r] as number;
-        totals.overtime_agent_s += area[this.overtimeIdx(g)] as number;
-        totals.available_agent_s += available;
-        totals.handling_agent_s += handling;
-        totals.switching_agent_s += area[this.switchIdx(g)] as number;
-        for (const skill of group.skills) {
+        const available = this.unlimited[g] === 1 ? Number.NaN : (area[this.presentIdx(g)] as number);
+        gi.rostered_agent_s[r] = area[this.rosterIdx(g)] as number;
+        gi.productive_agent_s[r] = (area[this.capIdx(g)] as number) - (area[this.overtimeIdx(g)] as number);
+        gi.overtime_agent_s[r] = area[this.overtimeIdx(g)] as number;
+        gi.available_agent_s[r] = available;
+        gi.handling_agent_s[r] = handling;
+        gi.switching_agent_s[r] = area[this.switchIdx(g)] as number;
+        const t = g * GT;
+        groupTotals[t + GT_ROSTERED] =
+          (groupTotals[t + GT_ROSTERED] as number) + (area[this.rosterIdx(g)] as number);
+        groupTotals[t + GT_PRODUCTIVE] =
+          (groupTotals[t + GT_PRODUCTIVE] as number) + (gi.productive_agent_s[r] as number);
+        groupTotals[t + GT_OVERTIME] =
+          (groupTotals[t + GT_OVERTIME] as number) + (area[this.overtimeIdx(g)] as number);
+        groupTotals[t + GT_AVAILABLE] = (groupTotals[t + GT_AVAILABLE] as number) + available;
+        groupTotals[t + GT_HANDLING] = (groupTotals[t + GT_HANDLING] as number) + handling;
+        groupTotals[t + GT_SWITCHING] =
+          (groupTotals[t + GT_SWITCHING] as number) + (area[this.switchIdx(g)] as number);
+        for (let i = from; i < end; i++) {
+          const queue = this.skillQueues[i] as number;
           const share =
-            handling > 0
-              ? (area[this.busyQueueIdx(g, skill.queue)] as number) / handling
-              : 1 / group.skills.length;
-          availableShare[skill.queue] = (availableShare[skill.queue] as number) + available * share;
+            handling > 0 ? (area[this.busyQueueIdx(g, queue)] as number) / handling : 1 / (end - from);
+          availableShare[queue] = (availableShare[queue] as number) + available * share;
         }
       }
+      const qi = this.qi;
+      const queueState = this.queueState;
       for (let q = 0; q < this.Q; q++) {
         const r = this.row(q, k);
         let handling = 0;
         for (let g = 0; g < this.G; g++) handling += area[this.busyQueueIdx(g, q)] as number;
-        const open = this.open[q] as number;
+        const open = this.queueState[q * QS + OPEN] as number;
         const oldestSlot = (this.openCycles[q] as OpenCycles).oldest();
         const oldestAge = oldestSlot < 0 ? 0 : now - (this.table.cycleStart[oldestSlot] as number);
-        this.qi.open_end[r] = open;
-        this.qi.waiting_end[r] = this.waiting[q] as number;
-        this.qi.oldest_age_s[r] = oldestAge;
-        this.qi.handling_agent_s[r] = handling;
-        this.qi.available_agent_s[r] = availableShare[q] as number;
-        const totals = this.queueTotals[q] as QueueTotals;
-        totals.handling_agent_s += handling;
-        totals.available_agent_s += availableShare[q] as number;
-        totals.open_area += area[this.openIdx(q)] as number;
-        if (open > totals.max_open) totals.max_open = open;
-        if (oldestAge > totals.max_oldest_age_s) totals.max_oldest_age_s = oldestAge;
-        if (boundary < this.K) this.qi.open_start[r + 1] = open;
+        qi.open_end[r] = open;
+        qi.waiting_end[r] = this.queueState[q * QS + WAITING] as number;
+        qi.oldest_age_s[r] = oldestAge;
+        qi.handling_agent_s[r] = handling;
+        qi.available_agent_s[r] = availableShare[q] as number;
+        const t = q * QS;
+        qi.arrivals[r] = queueState[t + NOW_ARRIVALS] as number;
+        qi.reopened[r] = queueState[t + NOW_REOPENED] as number;
+        qi.handled[r] = queueState[t + NOW_HANDLED] as number;
+        qi.resolved[r] = queueState[t + NOW_RESOLVED] as number;
+        qi.abandoned[r] = queueState[t + NOW_ABANDONED] as number;
+        queueState[t + QT_HANDLING] = (queueState[t + QT_HANDLING] as number) + handling;
+        queueState[t + QT_AVAILABLE] =
+          (queueState[t + QT_AVAILABLE] as number) + (availableShare[q] as number);
+        queueState[t + QT_OPEN_AREA] =
+          (queueState[t + QT_OPEN_AREA] as number) + (area[this.openIdx(q)] as number);
+        if (open > (queueState[t + QT_MAX_OPEN] as number)) queueState[t + QT_MAX_OPEN] = open;
+        if (oldestAge > (queueState[t + QT_MAX_OLDEST_AGE] as number))
+          queueState[t + QT_MAX_OLDEST_AGE] = oldestAge;
+        if (boundary < this.K) qi.open_start[r + 1] = open;
       }
     } else if (boundary === this.W) {
-      for (let q = 0; q < this.Q; q++) this.qi.open_start[this.row(q, boundary)] = this.open[q] as number;
+      for (let q = 0; q < this.Q; q++)
+        this.qi.open_start[this.row(q, boundary)] = this.queueState[q * QS + OPEN] as number;
     }
-    area.fill(0);
-    if (boundary < this.K) {
-      this.events.push(
-        (boundary + 1) * this.interval,
-        PRIORITY[KIND_TICK] as number,
-        (boundary + 1) * 16 + KIND_TICK,
-      );
-      this.startIntervalDecisions(boundary, now);
-    }
+    for (let q = 0; q < this.Q; q++) this.queueState.fill(0, q * QS + NOW_ARRIVALS, q * QS + QS);
+    if (boundary < this.K) this.startIntervalDecisions(boundary, now);
   }
 
   /** Overtime and rebalancing are decided at the start of each interval, from the state then. */
@@ -931,7 +1209,7 @@ class Replication {
       let backlog = 0;
       let oldestAge = 0;
       for (const skill of group.skills) {
-        backlog += this.open[skill.queue] as number;
+        backlog += this.queueState[skill.queue * QS + OPEN] as number;
         const slot = (this.openCycles[skill.queue] as OpenCycles).oldest();
         if (slot >= 0) oldestAge = Math.max(oldestAge, now - (this.table.cycleStart[slot] as number));
       }
@@ -946,7 +1224,7 @@ class Replication {
       if (extra > 0) this.overtimeUsed[g] = (this.overtimeUsed[g] as number) + this.interval;
       if (extra !== this.overtime[g]) {
         this.overtime[g] = extra;
-        this.capacity[g] = (this.productive[g] as number) + extra;
+        this.staff[g * STAFF + CAPACITY] = (this.productive[g] as number) + extra;
         this.setLevel(this.overtimeIdx(g), extra, now);
         this.staffLevelsChanged(g, now);
         this.fillAgents(g, now);
@@ -960,7 +1238,7 @@ class Replication {
         let worst = -1;
         let worstRisk = rebalancing.at_risk;
         for (const skill of group.skills) {
-          if ((this.waiting[skill.queue] as number) === 0) continue;
+          if ((this.queueState[skill.queue * QS + WAITING] as number) === 0) continue;
           const risk = this.slaRisk((this.lines[skill.queue] as CaseLine).front(), now);
           if (risk >= worstRisk && (worst < 0 || risk > worstRisk)) {
             worst = skill.queue;
@@ -974,8 +1252,9 @@ class Replication {
 
   /** Share of its SLA target a waiting case has used (above 1 once past due), in business time. */
   private slaRisk(slot: number, now: number): number {
-    const queue = this.plan.queues[this.table.queue[slot] as number] as ScenarioPlan["queues"][number];
-    const { clock, target_s } = queue.sla;
+    const q = this.table.queue[slot] as number;
+    const clock = this.slaClock[q] as BusinessClock;
+    const target_s = this.slaTarget[q] as number;
     const due = this.table.due[slot] as number;
     return now < due ? 1 - clock.between(now, due) / target_s : 1 + clock.between(due, now) / target_s;
   }
@@ -983,14 +1262,14 @@ class Replication {
   /** Points group g at queue `focus` (-1: back to normal routing); every agent pays the switching cost. */
   private changeFocus(g: number, focus: number, now: number): void {
     this.focus[g] = focus;
-    (this.groupTotals[g] as GroupTotals).focus_changes++;
-    const cost = this.plan.rebalancing?.switch_cost_s ?? 0;
-    if (cost <= 0) {
+    const i = g * GT + GT_FOCUS_CHANGES;
+    this.groupTotals[i] = (this.groupTotals[i] as number) + 1;
+    if (this.switchCost <= 0) {
       this.fillAgents(g, now);
       return;
     }
     // Busy agents switch when they finish; idle ones switch now.
-    this.pendingSwitch[g] = this.busy[g] as number;
+    this.staff[g * STAFF + PENDING_SWITCH] = this.staff[g * STAFF + BUSY] as number;
     let idle = this.free(g);
     while (idle-- > 0) this.startSwitch(g, now);
   }
@@ -1005,7 +1284,7 @@ class Replication {
       if ((table.due[slot] as number) <= this.horizon) this.decide(slot, false);
       const flags = table.flags[slot] as number;
       if (flags & FLAG_COUNTED) {
-        (this.queueTotals[q] as QueueTotals).open_at_end++;
+        this.countQueue(q, QT_OPEN_AT_END);
         if (flags & FLAG_RECORDED) this.record(slot, Number.NaN, OUTCOME_OPEN);
       }
     }
@@ -1022,9 +1301,10 @@ class Replication {
     const opened = table.cycleStart[slot] as number;
     const firstStart = table.firstStart[slot] as number;
     const due = table.due[slot] as number;
+    const q = table.queue[slot] as number;
     cases.case_id[i] = table.caseId[slot] as number;
     cases.cycle[i] = table.cycle[slot] as number;
-    cases.queue[i] = table.queue[slot] as number;
+    cases.queue[i] = q;
     cases.arrival_s[i] = opened;
     cases.first_start_s[i] = firstStart;
     cases.end_s[i] = end;
@@ -1032,8 +1312,7 @@ class Replication {
     cases.handle_s[i] = table.handled[slot] as number;
     cases.outcome[i] = outcome;
     cases.due_s[i] = due;
-    const queue = this.plan.queues[table.queue[slot] as number] as ScenarioPlan["queues"][number];
-    const decidedAt = queue.sla.measure === "response" ? firstStart : end;
+    const decidedAt = this.slaOnResponse[q] === 1 ? firstStart : end;
     cases.met[i] =
       outcome === OUTCOME_ABANDONED
         ? 0

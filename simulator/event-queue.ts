@@ -144,3 +144,110 @@ export class EventQueue<T> {
     this.payloads.length = capacity;
   }
 }
+
+/** Apart from the sequence, the order key holds the priority: priority × 2^44 + sequence. */
+const PRIORITY_SPAN = 2 ** 44;
+
+/**
+ * The scenario engine's future-event list: the same (time, priority, sequence) order as EventQueue,
+ * specialised for integer event codes and small non-negative integer priorities.
+ *
+ * Why a second heap: the engine moves tens of millions of events a run, and folding priority and
+ * sequence into one order key (exact in a double while the sequence stays below 2^44, some 1.7e13
+ * events, and the priority below 2^8) makes each heap step compare and move one key fewer; the codes
+ * live in an Int32Array, so nothing on the heap is a JavaScript value. Time and codes are read
+ * straight from the public arrays (`times[0]`, `codes[0]`) before `pop()`.
+ */
+export class EventHeap {
+  times: Float64Array;
+  codes: Int32Array;
+  private orders: Float64Array;
+  count = 0;
+  private nextSequence = 0;
+
+  constructor(initialCapacity = 1024) {
+    const capacity = Math.max(1, Math.floor(initialCapacity));
+    this.times = new Float64Array(capacity);
+    this.orders = new Float64Array(capacity);
+    this.codes = new Int32Array(capacity);
+  }
+
+  /** Time of the earliest event, or Infinity when empty. */
+  peekTime(): number {
+    return this.count === 0 ? Number.POSITIVE_INFINITY : (this.times[0] as number);
+  }
+
+  /** Schedules event `code` at `time`; `priority` is an integer from 0 to 255. */
+  push(time: number, priority: number, code: number): void {
+    if (Number.isNaN(time)) throw new RangeError("time must be a number, got NaN");
+    if (this.count === this.times.length) this.grow();
+    const order = priority * PRIORITY_SPAN + this.nextSequence++;
+    const times = this.times;
+    const orders = this.orders;
+    const codes = this.codes;
+    let hole = this.count++;
+    while (hole > 0) {
+      const parent = (hole - 1) >> 1;
+      const parentTime = times[parent] as number;
+      if (parentTime < time || (parentTime === time && (orders[parent] as number) < order)) break;
+      times[hole] = parentTime;
+      orders[hole] = orders[parent] as number;
+      codes[hole] = codes[parent] as number;
+      hole = parent;
+    }
+    times[hole] = time;
+    orders[hole] = order;
+    codes[hole] = code;
+  }
+
+  /** Removes the earliest event (read `times[0]` and `codes[0]` first); the heap must not be empty. */
+  pop(): void {
+    if (this.count === 0) throw new RangeError("pop from an empty event heap");
+    const last = --this.count;
+    if (last === 0) return;
+    const times = this.times;
+    const orders = this.orders;
+    const codes = this.codes;
+    const time = times[last] as number;
+    const order = orders[last] as number;
+    const code = codes[last] as number;
+    let hole = 0;
+    for (;;) {
+      let child = 2 * hole + 1;
+      if (child >= last) break;
+      let childTime = times[child] as number;
+      let childOrder = orders[child] as number;
+      const right = child + 1;
+      if (right < last) {
+        const rightTime = times[right] as number;
+        const rightOrder = orders[right] as number;
+        if (rightTime < childTime || (rightTime === childTime && rightOrder < childOrder)) {
+          child = right;
+          childTime = rightTime;
+          childOrder = rightOrder;
+        }
+      }
+      if (time < childTime || (time === childTime && order < childOrder)) break;
+      times[hole] = childTime;
+      orders[hole] = childOrder;
+      codes[hole] = codes[child] as number;
+      hole = child;
+    }
+    times[hole] = time;
+    orders[hole] = order;
+    codes[hole] = code;
+  }
+
+  private grow(): void {
+    const capacity = this.times.length * 2;
+    const times = new Float64Array(capacity);
+    times.set(this.times);
+    const orders = new Float64Array(capacity);
+    orders.set(this.orders);
+    const codes = new Int32Array(capacity);
+    codes.set(this.codes);
+    this.times = times;
+    this.orders = orders;
+    this.codes = codes;
+  }
+}

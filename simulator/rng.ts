@@ -38,6 +38,10 @@ function deriveSeed(seed: number, label: string): number {
   return h >>> 0;
 }
 
+/**
+ * The state words are kept as int32 bit patterns (`| 0`, never `>>> 0`): the same bits as unsigned
+ * words, but small integers to V8, so a draw neither converts doubles nor writes boxed numbers.
+ */
 class Xoshiro128 implements Rng {
   private a: number;
   private b: number;
@@ -47,28 +51,41 @@ class Xoshiro128 implements Rng {
   constructor(readonly seed: number) {
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
     const sm = splitmix32(seed);
-    this.a = sm();
-    this.b = sm();
-    this.c = sm();
-    this.d = sm();
+    this.a = sm() | 0;
+    this.b = sm() | 0;
+    this.c = sm() | 0;
+    this.d = sm() | 0;
     if ((this.a | this.b | this.c | this.d) === 0) this.d = 1;
   }
 
-  private nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
-    const t = this.b << 9;
-    this.c ^= this.a;
-    this.d ^= this.b;
-    this.b ^= this.c;
-    this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    return result;
-  }
-
+  // Two steps of xoshiro128** per double, written out on locals so the state is read and written once.
   next(): number {
-    const hi = this.nextUint32() >>> 5; // 27 bits
-    const lo = this.nextUint32() >>> 6; // 26 bits
+    let a = this.a;
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
+    const first = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+    let t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    const second = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+    t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = rotl(d, 11);
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    const hi = first >>> 5; // 27 bits
+    const lo = second >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
@@ -83,7 +100,7 @@ class Xoshiro128 implements Rng {
 }
 
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }
 
 export function createRng(seed: number): Rng {

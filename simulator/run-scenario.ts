@@ -4,11 +4,14 @@
  *
  * Replication i runs on `createRng(seed).fork("replication-i")`, so adding replications never changes
  * the earlier ones, and the same seed gives the same summary, byte for byte. A sink receives each
- * replication's full output (intervals, cases) as it finishes, so a long run never holds every
- * replication's intervals in memory at once.
+ * replication's full output (intervals, cases) in replication order as it finishes, so a long run never
+ * holds every replication's intervals in memory at once. With `workers` above 1 the replications run
+ * in parallel on worker threads (replication-pool.ts); the summary and the outputs the sink receives
+ * are the same as in this thread.
  */
 import { type GroupTotals, type QueueTotals, type ReplicationOutput, runReplication } from "./engine.ts";
 import { estimate } from "./mmc.ts";
+import { runReplicationsInWorkers } from "./replication-pool.ts";
 import { createRng } from "./rng.ts";
 import type { ScenarioPlan } from "./scenario-plan.ts";
 
@@ -89,6 +92,8 @@ export interface RunOptions {
   /** Which replications keep per-case records (default: the scenario's case_records). */
   caseRecords?: "first" | "all" | "none";
   onReplication?: ReplicationSink;
+  /** Threads to run replications on (default 1: this one). The results do not depend on it. */
+  workers?: number;
 }
 
 const ratio = (numerator: number, denominator: number) =>
@@ -147,15 +152,18 @@ export async function runScenario(plan: ScenarioPlan, options: RunOptions): Prom
   if (!(Number.isInteger(replications) && replications >= 1)) {
     throw new RangeError(`replications must be a positive integer, got ${replications}`);
   }
+  const workers = options.workers ?? 1;
+  if (!(Number.isInteger(workers) && workers >= 1)) {
+    throw new RangeError(`workers must be a positive integer, got ${workers}`);
+  }
   const caseRecords = options.caseRecords ?? plan.spec.case_records;
   const window_s = plan.horizon_s - plan.warmup_s;
   const root = createRng(seed);
   const queueValues = plan.queues.map(() => QUEUE_METRICS.map(() => [] as number[]));
   const groupValues = plan.groups.map(() => GROUP_METRICS.map(() => [] as number[]));
   let events = 0;
-  for (let r = 0; r < replications; r++) {
-    const recordCases = caseRecords === "all" || (caseRecords === "first" && r === 0);
-    const output = runReplication(plan, root.fork(`replication-${r}`), { recordCases });
+  const recordCases = (r: number) => caseRecords === "all" || (caseRecords === "first" && r === 0);
+  const consume = async (r: number, output: ReplicationOutput) => {
     events += output.events;
     output.queues.forEach((totals, q) => {
       const metrics = queueMetrics(totals, window_s);
@@ -170,6 +178,13 @@ export async function runScenario(plan: ScenarioPlan, options: RunOptions): Prom
       });
     });
     await options.onReplication?.(r, output);
+  };
+  if (workers > 1 && replications > 1) {
+    await runReplicationsInWorkers({ plan, seed, replications, recordCases, workers, consume });
+  } else {
+    for (let r = 0; r < replications; r++) {
+      await consume(r, runReplication(plan, root.fork(`replication-${r}`), { recordCases: recordCases(r) }));
+    }
   }
 
   const queues: QueueSummary[] = plan.queues.map((queue, q) => {

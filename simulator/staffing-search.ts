@@ -32,6 +32,8 @@ import { shiftSchedule } from "./staff-schedule.ts";
 export interface StaffSearchOptions {
   replications: number;
   seed: number;
+  /** Threads to run each candidate's replications on (default 1); the result does not depend on it. */
+  workers?: number;
   /** Attainment targets replacing the scenario's: one for every queue, and/or per queue name. */
   targets?: { all?: number | undefined; byQueue?: Record<string, number> | undefined };
   /** Called after each simulation of a candidate (progress). */
@@ -245,6 +247,7 @@ export async function searchStaffing(
       replications: options.replications,
       seed: options.seed,
       caseRecords: "none",
+      workers: options.workers,
     });
     evaluations++;
     cache.set(key, summary);

@@ -70,6 +70,10 @@ export class ZoneClock {
   private offsets: number[] = [];
   private fromYear = 0;
   private toYear = -1; // covered UTC years: [fromYear, toYear]
+  // The same span in UTC ms, [coveredFromMs, coveredToMs): most instants asked about fall inside, and
+  // checking that needs no Date (compiling a year's scenario asks some hundreds of thousands of times).
+  private coveredFromMs = 0;
+  private coveredToMs = 0;
 
   constructor(readonly zone: string) {
     if (!isTimeZone(zone)) throw new RangeError(`${zone} is not an IANA time zone`);
@@ -120,6 +124,7 @@ export class ZoneClock {
   }
 
   private cover(utcMs: number): void {
+    if (utcMs >= this.coveredFromMs && utcMs < this.coveredToMs) return;
     const year = new Date(utcMs).getUTCFullYear();
     if (this.toYear < this.fromYear) {
       this.fromYear = year;
@@ -129,6 +134,8 @@ export class ZoneClock {
     }
     while (year > this.toYear) this.appendYear(this.toYear + 1);
     while (year < this.fromYear) this.prependYear(this.fromYear - 1);
+    this.coveredFromMs = Date.UTC(this.fromYear, 0, 1);
+    this.coveredToMs = Date.UTC(this.toYear + 1, 0, 1);
   }
 
   /** Offset changes within one UTC year, as [instant, new offset] pairs, found by daily sampling. */

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { withWarehouse } from "../../ingest/warehouse.ts";
+import { defaultWorkers, startReplicationPool } from "../../simulator/replication-pool.ts";
 import { runScenario, type SimulationSummary } from "../../simulator/run-scenario.ts";
 import { loadScenario, ScenarioError, type ScenarioSpec } from "../../simulator/scenario.ts";
 import { compileScenario } from "../../simulator/scenario-plan.ts";
@@ -20,6 +21,7 @@ export interface SimulateCommandOptions {
   db: string;
   replications?: number;
   seed?: number;
+  workers?: number;
   json?: boolean;
 }
 
@@ -37,6 +39,20 @@ export function checkReplications(replications: number | undefined): void {
   if (replications !== undefined && !(replications >= 1 && replications <= 1000)) {
     throw new CliError(`--replications must be from 1 to 1000, got ${replications}`);
   }
+}
+
+export function checkWorkers(workers: number | undefined): void {
+  if (workers !== undefined && !(workers >= 1 && workers <= 256)) {
+    throw new CliError(`--workers must be from 1 to 256, got ${workers}`);
+  }
+}
+
+/** `--workers N`: replications in parallel on N threads; the results do not depend on N. */
+export function workersOption(): Option {
+  return new Option(
+    "--workers <n>",
+    "threads to run replications on; 1 (the default) runs them one after another in this process; results do not depend on it",
+  ).argParser(parseInteger("--workers"));
 }
 
 export function checkSeed(seed: number | undefined): void {
@@ -87,8 +103,11 @@ export async function runSimulate(
 ): Promise<SimulationSummary & { run_id: string }> {
   checkReplications(options.replications);
   checkSeed(options.seed);
+  checkWorkers(options.workers);
   const spec = readScenario(file);
   const replications = options.replications ?? spec.replications;
+  const workers = Math.min(options.workers ?? defaultWorkers(), replications);
+  startReplicationPool(workers);
   const seed = options.seed ?? spec.seed;
   const plan = compileScenario(spec);
   const id = runId(spec.name, readFileSync(file, "utf8"), seed, replications);
@@ -101,6 +120,7 @@ export async function runSimulate(
       const result = await runScenario(plan, {
         replications,
         seed,
+        workers,
         onReplication: async (replication, output) => {
           await write(replication, output);
           if (!options.json)
@@ -131,6 +151,7 @@ export function simulateCommand(): Command {
       parseInteger("--replications"),
     )
     .option("--seed <n>", "random seed (default: the scenario's)", parseInteger("--seed"))
+    .addOption(workersOption())
     .option("--json", "print the summary as JSON (stable shape, docs/simulator.md)")
     .action(async (file: string, options: SimulateCommandOptions) => {
       const summary = await runSimulate(file, options);

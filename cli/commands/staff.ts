@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { defaultWorkers, startReplicationPool } from "../../simulator/replication-pool.ts";
 import {
   StaffingUnreachableError,
   type StaffSearchResult,
@@ -8,12 +9,13 @@ import { CliError, EXIT_FAILED } from "../errors.ts";
 import { parseInteger } from "../options.ts";
 import { formatTable } from "../output.ts";
 import { note } from "../progress.ts";
-import { checkReplications, checkSeed, readScenario } from "./simulate.ts";
+import { checkReplications, checkSeed, checkWorkers, readScenario, workersOption } from "./simulate.ts";
 
 export interface StaffCommandOptions {
   target: { all?: number; byQueue: Record<string, number> };
   replications?: number;
   seed?: number;
+  workers?: number;
   json?: boolean;
 }
 
@@ -84,20 +86,26 @@ export function staffCommand(): Command {
       "random seed, the same for every candidate (default: the scenario's)",
       parseInteger("--seed"),
     )
+    .addOption(workersOption())
     .option("--json", "print the result as JSON (stable shape, docs/simulator.md)")
     .action(async (file: string, options: StaffCommandOptions) => {
       checkReplications(options.replications);
       checkSeed(options.seed);
+      checkWorkers(options.workers);
       const spec = readScenario(file);
       for (const queue of Object.keys(options.target.byQueue)) {
         if (!spec.queues.some((q) => q.name === queue))
           throw new CliError(`--target names ${queue}, which is not a queue in ${file}`);
       }
+      const replications = options.replications ?? spec.replications;
+      const workers = Math.min(options.workers ?? defaultWorkers(), replications);
+      startReplicationPool(workers);
       let result: StaffSearchResult;
       try {
         result = await searchStaffing(spec, {
-          replications: options.replications ?? spec.replications,
+          replications,
           seed: options.seed ?? spec.seed,
+          workers,
           targets: options.target,
           onEvaluation: options.json
             ? undefined

@@ -231,6 +231,42 @@ describe("orderops simulate", () => {
     );
   });
 
+  test("--workers 1 (one replication after another) and the default (in parallel) write the same run", async () => {
+    const dumps: string[] = [];
+    for (const workers of [["--workers", "1"], []]) {
+      const file = join(dir, `workers-${workers.length}.duckdb`);
+      const result = await orderops(
+        [
+          "simulate",
+          join(scenarios, "carrier-outage.yaml"),
+          "--db",
+          file,
+          "--replications",
+          "3",
+          "--json",
+          ...workers,
+        ],
+        { cwd: dir },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const tables = await withWarehouse(
+        file,
+        async (warehouse) =>
+          JSON.stringify(
+            await Promise.all(
+              ["sim_interval", "sim_staff_interval", "sim_case", "sim_summary"].map((table) =>
+                warehouse.all(`select * from ${table} order by all`),
+              ),
+            ),
+            (_, value) => (typeof value === "bigint" ? value.toString() : value),
+          ),
+        { readOnly: true },
+      );
+      dumps.push(`${result.stdout}\n${tables}`);
+    }
+    expect(dumps[1]).toBe(dumps[0]);
+  });
+
   test("a bad scenario exits 2 naming the file, line and field", async () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(
@@ -245,12 +281,7 @@ describe("orderops simulate", () => {
   });
 });
 
-describe("orderops staff", () => {
-  test("finds a staffing that meets every target, and one agent fewer on a shift would not", async () => {
-    const file = join(dir, "staff.yaml");
-    writeFileSync(
-      file,
-      `name: staff-small
+const STAFF_SCENARIO = `name: staff-small
 start: 2026-01-05T00:00
 horizon: 2d
 interval: 30m
@@ -267,8 +298,12 @@ staff:
     shifts:
       - { name: day, start: "06:00", end: "18:00", agents: 2 }
       - { name: night, start: "18:00", end: "06:00", agents: 2 }
-`,
-    );
+`;
+
+describe("orderops staff", () => {
+  test("finds a staffing that meets every target, and one agent fewer on a shift would not", async () => {
+    const file = join(dir, "staff.yaml");
+    writeFileSync(file, STAFF_SCENARIO);
     const result = await orderops(["staff", file, "--json"], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
@@ -305,6 +340,15 @@ staff:
     };
     expect(await simulateWith(group.agents)).toBe(true);
     expect(await simulateWith([group.agents[0] - 1, group.agents[1]])).toBe(false);
+  });
+
+  test("--workers 1 finds the same staffing as the default", async () => {
+    const file = join(dir, "staff-workers.yaml");
+    writeFileSync(file, STAFF_SCENARIO);
+    const sequential = await orderops(["staff", file, "--json", "--workers", "1"], { cwd: dir });
+    const parallel = await orderops(["staff", file, "--json"], { cwd: dir });
+    expect(sequential.code, sequential.stderr).toBe(0);
+    expect(parallel.stdout).toBe(sequential.stdout);
   });
 
   test("--target with an unknown queue is bad usage", async () => {

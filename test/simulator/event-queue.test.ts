@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { EventQueue } from "../../simulator/event-queue.ts";
+import { EventHeap, EventQueue } from "../../simulator/event-queue.ts";
 import { createRng } from "../../simulator/rng.ts";
 
 interface Scheduled {
@@ -142,5 +142,36 @@ describe("EventQueue edges", () => {
       return drain(queue);
     };
     expect(run()).toEqual(run());
+  });
+});
+
+describe("EventHeap (the scenario engine's queue)", () => {
+  test("pops in the order EventQueue does: time, then priority, then scheduling order", () => {
+    const rng = createRng(22);
+    const heap = new EventHeap(2); // grows
+    const queue = new EventQueue<number>(2);
+    let now = 0;
+    let code = 0;
+    for (let step = 0; step < 50_000; step++) {
+      if (queue.size === 0 || rng.next() < 0.55) {
+        const time = now + rng.nextInt(10) * 0.5; // ties with `now` and with each other, often
+        const priority = rng.nextInt(6);
+        heap.push(time, priority, code);
+        queue.push(time, priority, code);
+        code++;
+      } else {
+        now = queue.peekTime();
+        expect(heap.peekTime()).toBe(now);
+        expect(heap.codes[0]).toBe(queue.pop());
+        heap.pop();
+      }
+      expect(heap.count).toBe(queue.size);
+    }
+  });
+
+  test("rejects a NaN time and a pop when empty", () => {
+    const heap = new EventHeap();
+    expect(() => heap.push(Number.NaN, 0, 1)).toThrow(RangeError);
+    expect(() => heap.pop()).toThrow(RangeError);
   });
 });
