@@ -231,10 +231,10 @@ describe("orderops simulate", () => {
     );
   });
 
-  test("--workers 1 (one replication after another) and the default (in parallel) write the same run", async () => {
+  test("--workers 1 (one replication after another) and --workers 2 (in parallel) write the same run", async () => {
     const dumps: string[] = [];
-    for (const workers of [["--workers", "1"], []]) {
-      const file = join(dir, `workers-${workers.length}.duckdb`);
+    for (const workers of ["1", "2"]) {
+      const file = join(dir, `workers-${workers}.duckdb`);
       const result = await orderops(
         [
           "simulate",
@@ -244,7 +244,8 @@ describe("orderops simulate", () => {
           "--replications",
           "3",
           "--json",
-          ...workers,
+          "--workers",
+          workers,
         ],
         { cwd: dir },
       );
@@ -342,11 +343,11 @@ describe("orderops staff", () => {
     expect(await simulateWith([group.agents[0] - 1, group.agents[1]])).toBe(false);
   });
 
-  test("--workers 1 finds the same staffing as the default", async () => {
+  test("--workers 2 finds the same staffing as --workers 1", async () => {
     const file = join(dir, "staff-workers.yaml");
     writeFileSync(file, STAFF_SCENARIO);
     const sequential = await orderops(["staff", file, "--json", "--workers", "1"], { cwd: dir });
-    const parallel = await orderops(["staff", file, "--json"], { cwd: dir });
+    const parallel = await orderops(["staff", file, "--json", "--workers", "2"], { cwd: dir });
     expect(sequential.code, sequential.stderr).toBe(0);
     expect(parallel.stdout).toBe(sequential.stdout);
   });
