@@ -5,33 +5,32 @@ import { sql } from "kysely";
 import { CASE_STATUSES } from "../../ingest/contracts/cases.ts";
 import { QA_ERROR_TYPES } from "../../ingest/contracts/qa-reviews.ts";
 import { acceptedValues, custom, invariant, notNull, relationship, unique } from "../data-tests.ts";
+import type { IntQaReviewsScored } from "../intermediate/int_qa_reviews_scored.ts";
 import { defineModel } from "../model.ts";
 
-export interface QaReviewFindings {
-  review_id: string;
-  case_id: string;
-  reviewer_id: string;
-  agent_id: string;
-  /** The agent's team on the roster (null when the agent is not on it). */
-  team: string | null;
-  reviewed_at: Date;
-  /** Month of reviewed_at in the reporting time zone, YYYY-MM. */
-  month: string;
-  /** The reviewed case's queue and work type. */
-  queue: string;
-  work_type: string;
-  /** Σ weight × dimension score (policy weights), 0–100. */
-  weighted_score: number;
-  /** weighted_score ≥ the policy's pass mark: a review that passed is here because it recorded an error. */
-  passed: boolean;
-  error_type: string | null;
+/** The scored review's own fields (int_qa_reviews_scored), then what the reviewer and the case say. */
+export type QaReviewFindings = Pick<
+  IntQaReviewsScored,
+  | "review_id"
+  | "case_id"
+  | "reviewer_id"
+  | "agent_id"
+  | "team"
+  | "reviewed_at"
+  | "month"
+  | "queue"
+  | "work_type"
+  | "weighted_score"
+  | "passed"
+  | "error_type"
+> & {
   /** The reviewer's comment as written, contact details replaced (models/free-text.ts); null when none. */
   comment: string | null;
   /** The reviewed case's disposition code as the case tool reports it, contact details replaced. */
   disposition_code: string | null;
   /** The reviewed case's status now. */
   case_status: string;
-}
+};
 
 /** A review is a finding when it failed, or when it names an error (any error type but `none`). */
 const IS_FINDING = "NOT passed OR coalesce(error_type, 'none') <> 'none'";
