@@ -15,6 +15,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { QUEUES } from "../ingest/contracts/cases.ts";
 import { DEFAULT_LOAD_OPTIONS, ingestPaths } from "../ingest/ingest.ts";
 import { Warehouse } from "../ingest/warehouse.ts";
 import { MODELS } from "../models/registry.ts";
@@ -35,15 +36,6 @@ const dayDrop = join(dataDir, "day-drop");
 rmSync(dayDrop, { recursive: true, force: true });
 mkdirSync(dayDrop, { recursive: true });
 
-const QUEUES = [
-  "new_order_review",
-  "payment_hold",
-  "allocation_failure",
-  "fulfillment_release",
-  "shipment_exception",
-  "return_authorization",
-  "refund_validation",
-];
 const queueList = `[${QUEUES.map((q) => `'${q}'`).join(", ")}]`;
 
 /**
