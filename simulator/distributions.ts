@@ -8,6 +8,7 @@
  * a RangeError naming the parameter.
  */
 import { z } from "zod";
+import { standardExponential } from "./exponential-ziggurat.ts";
 import type { Rng } from "./rng.ts";
 
 export interface Distribution {
@@ -47,7 +48,7 @@ export function exponential(mean: number): Distribution {
   return {
     name: `exponential(mean=${mean})`,
     mean,
-    sample: (rng) => -mean * Math.log(1 - rng.next()),
+    sample: (rng) => mean * standardExponential(rng),
   };
 }
 

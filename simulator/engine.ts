@@ -38,6 +38,7 @@ import {
 } from "./case-table.ts";
 import type { Distribution } from "./distributions.ts";
 import { EventHeap } from "./event-queue.ts";
+import { standardExponential } from "./exponential-ziggurat.ts";
 import type { Rng } from "./rng.ts";
 import type { QueuePlan, ScenarioPlan } from "./scenario-plan.ts";
 
@@ -683,7 +684,7 @@ class Replication {
     let tickTime = interval;
     this.openIntervalAt(0);
     for (;;) {
-      const heapTime = events.count === 0 ? Number.POSITIVE_INFINITY : (events.times[0] as number);
+      const heapTime = events.peekTime();
       const arrivalTime = this.nextArrivalTime;
       if (tickTime <= heapTime && tickTime <= arrivalTime) {
         this.eventCount++;
@@ -702,7 +703,7 @@ class Replication {
         continue;
       }
       const now = heapTime;
-      const code = events.codes[0] as number;
+      const code = events.peekCode();
       events.pop();
       const index = code >>> 4;
       switch (code & 15) {
@@ -748,7 +749,7 @@ class Replication {
 
   private scheduleNextArrival(q: number): void {
     const rng = this.arrivalRng[q] as Rng;
-    const t = (this.arrivalClocks[q] as ArrivalClock).next(-Math.log(1 - rng.next()));
+    const t = (this.arrivalClocks[q] as ArrivalClock).next(standardExponential(rng));
     const arrivalTime = this.arrivalTime;
     const arrivalOrder = this.arrivalOrder;
     arrivalTime[q] = t < this.horizon ? t : Number.POSITIVE_INFINITY;

@@ -10,6 +10,8 @@
 export interface Rng {
   /** Uniform double in [0, 1) with 53 random bits. */
   next(): number;
+  /** Uniform 32-bit unsigned integer: one step of the generator (half the cost of `next`). */
+  nextUint32(): number;
   /** Uniform integer in [0, n). */
   nextInt(n: number): number;
   /** An independent stream derived from this generator's seed and a label (does not advance this one). */
@@ -87,6 +89,23 @@ class Xoshiro128 implements Rng {
     const hi = first >>> 5; // 27 bits
     const lo = second >>> 6; // 26 bits
     return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  nextUint32(): number {
+    const a = this.a;
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
+    const result = Math.imul(rotl(Math.imul(b, 5), 7), 9);
+    const t = b << 9;
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    this.a = a ^ d;
+    this.b = b;
+    this.c = c ^ t;
+    this.d = rotl(d, 11);
+    return result >>> 0;
   }
 
   nextInt(n: number): number {

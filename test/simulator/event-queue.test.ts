@@ -162,11 +162,46 @@ describe("EventHeap (the scenario engine's queue)", () => {
       } else {
         now = queue.peekTime();
         expect(heap.peekTime()).toBe(now);
-        expect(heap.codes[0]).toBe(queue.pop());
+        expect(heap.peekCode()).toBe(queue.pop());
         heap.pop();
       }
-      expect(heap.count).toBe(queue.size);
+      expect(heap.size).toBe(queue.size);
     }
+  });
+
+  test("a lazy pop stays exact: pops in a row, pushes into the vacated top, pops down to empty", () => {
+    const rng = createRng(23);
+    const heap = new EventHeap(1);
+    const queue = new EventQueue<number>(1);
+    const popped: number[] = [];
+    const expected: number[] = [];
+    let code = 0;
+    for (let round = 0; round < 2_000; round++) {
+      const pushes = rng.nextInt(6);
+      for (let i = 0; i < pushes; i++) {
+        const time = round + rng.nextInt(8);
+        const priority = rng.nextInt(3);
+        heap.push(time, priority, code);
+        queue.push(time, priority, code);
+        code++;
+      }
+      // Several pops without a peek between them: each must settle the one before.
+      const pops = Math.min(queue.size, rng.nextInt(5));
+      for (let i = 0; i < pops; i++) {
+        popped.push(heap.peekCode());
+        heap.pop();
+        expected.push(queue.pop());
+      }
+      expect(heap.size).toBe(queue.size);
+    }
+    while (queue.size > 0) {
+      popped.push(heap.peekCode());
+      heap.pop();
+      expected.push(queue.pop());
+    }
+    expect(popped).toEqual(expected);
+    expect(heap.size).toBe(0);
+    expect(heap.peekTime()).toBe(Number.POSITIVE_INFINITY);
   });
 
   test("rejects a NaN time and a pop when empty", () => {

@@ -43,6 +43,17 @@ describe("seeded generator", () => {
     expect(parent.fork("cases").next()).not.toBe(forkBefore);
   });
 
+  test("nextUint32 is one step of the generator: two of them give next()'s 53 bits", () => {
+    const words = createRng(77);
+    const doubles = createRng(77);
+    for (let i = 0; i < 1000; i++) {
+      const hi = words.nextUint32();
+      const lo = words.nextUint32();
+      expect(Number.isInteger(hi) && hi >= 0 && hi < 2 ** 32).toBe(true);
+      expect(doubles.next()).toBe(((hi >>> 5) * 2 ** 26 + (lo >>> 6)) / 2 ** 53);
+    }
+  });
+
   test("nextInt covers [0, n) and rejects a bad n", () => {
     const r = createRng(3);
     const seen = new Set(Array.from({ length: 1000 }, () => r.nextInt(6)));
