@@ -389,6 +389,8 @@ class Replication {
   private readonly reworkProbability: Float64Array;
   private readonly dependency: QueuePlan["dependency"][];
   private readonly reopenAfter: QueuePlan["reopen"][];
+  /** Per queue, 1 when a handling may be followed by rework or a dependency wait instead of resolving. */
+  private readonly mayContinue: Uint8Array;
   private readonly slaClock: BusinessClock[];
   private readonly slaAlwaysOpen: Uint8Array;
   private readonly slaTarget: Float64Array;
@@ -469,6 +471,9 @@ class Replication {
     this.reworkProbability = Float64Array.from(plan.queues, (queue) => queue.rework_probability);
     this.dependency = plan.queues.map((queue) => queue.dependency);
     this.reopenAfter = plan.queues.map((queue) => queue.reopen);
+    this.mayContinue = Uint8Array.from(plan.queues, (queue) =>
+      queue.rework_probability > 0 || queue.dependency ? 1 : 0,
+    );
     // Each replication extends its own copy of a calendar, so that its due times never depend on
     // which replications ran before it in this process (or in this worker).
     const clocks = new Map<BusinessClock, BusinessClock>();
@@ -717,10 +722,7 @@ class Replication {
           this.capacityChange(index, now);
           break;
         case KIND_SWITCH_DONE:
-          this.staff[index * STAFF + SWITCHING] = (this.staff[index * STAFF + SWITCHING] as number) - 1;
-          this.setLevel(this.switchIdx(index), this.staff[index * STAFF + SWITCHING] as number, now);
-          this.presentChanged(index, now);
-          this.fillAgents(index, now);
+          this.switchDone(index, now);
           break;
         case KIND_DEPENDENCY_RETURN:
           this.dependencyReturn(index, now);
@@ -775,23 +777,34 @@ class Replication {
     const table = this.table;
     table.queue[slot] = q;
     table.cycleStart[slot] = opened;
-    const target = this.slaTarget[q] as number;
     table.due[slot] =
-      this.slaAlwaysOpen[q] === 1 ? opened + target : (this.slaClock[q] as BusinessClock).add(opened, target);
+      this.slaAlwaysOpen[q] === 1 ? opened + (this.slaTarget[q] as number) : this.businessDue(q, opened);
     table.firstStart[slot] = Number.NaN;
     table.deadline[slot] = Number.NaN;
-    let flags = this.warmup === 0 || opened >= this.warmup ? FLAG_COUNTED : 0;
-    if (this.recordCases) {
-      flags |= FLAG_RECORDED;
-      table.handled[slot] = 0;
-      table.dependencyWait[slot] = 0;
-      table.reworks[slot] = 0;
-    }
-    table.flags[slot] = flags;
-    this.queueState[q * QS + OPEN] = (this.queueState[q * QS + OPEN] as number) + 1;
-    this.setLevel(this.openIdx(q), this.queueState[q * QS + OPEN] as number, now);
+    const counted = this.warmup === 0 || opened >= this.warmup;
+    table.flags[slot] = counted ? FLAG_COUNTED : 0;
+    if (this.recordCases) this.startRecord(slot);
+    const open = (this.queueState[q * QS + OPEN] as number) + 1;
+    this.queueState[q * QS + OPEN] = open;
+    this.setLevel(this.openIdx(q), open, now);
     (this.openCycles[q] as OpenCycles).add(slot);
-    if (flags & FLAG_COUNTED) this.countQueue(q, QT_ARRIVALS);
+    if (counted) this.countQueue(q, QT_ARRIVALS);
+  }
+
+  // The methods below named for a rarer path keep it out of the hot methods that call them, which
+  // then stay small enough for V8 to inline into the event loop (measured: about 15% of a run).
+
+  private businessDue(q: number, opened: number): number {
+    return (this.slaClock[q] as BusinessClock).add(opened, this.slaTarget[q] as number);
+  }
+
+  /** The cycle's record starts empty (only when case records are kept). */
+  private startRecord(slot: number): void {
+    const table = this.table;
+    table.flags[slot] = (table.flags[slot] as number) | FLAG_RECORDED;
+    table.handled[slot] = 0;
+    table.dependencyWait[slot] = 0;
+    table.reworks[slot] = 0;
   }
 
   private countQueue(q: number, field: number): void {
@@ -873,13 +886,15 @@ class Replication {
     this.queueState[q * QS + WAITING] = (this.queueState[q * QS + WAITING] as number) + 1;
     if (firstEntry) {
       if ((table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_DELAYED);
-      const patience = this.patience[q];
-      if (patience) {
-        const deadline = now + patience.sample(this.patienceRng[q] as Rng);
-        table.deadline[slot] = deadline;
-        this.events.push(deadline, PRIORITY_ABANDON, slot * 16 + KIND_ABANDON);
-      }
+      if (this.patience[q] !== undefined) this.startPatience(slot, q, now);
     }
+  }
+
+  /** The case's patience starts running: it abandons at the deadline unless an agent takes it first. */
+  private startPatience(slot: number, q: number, now: number): void {
+    const deadline = now + (this.patience[q] as Distribution).sample(this.patienceRng[q] as Rng);
+    this.table.deadline[slot] = deadline;
+    this.events.push(deadline, PRIORITY_ABANDON, slot * 16 + KIND_ABANDON);
   }
 
   private startService(slot: number, g: number, now: number): void {
@@ -887,25 +902,28 @@ class Replication {
     const q = table.queue[slot] as number;
     table.state[slot] = STATE_IN_SERVICE;
     table.group[slot] = g;
-    // Patience only covers the wait for a first handling (without patience there is no deadline).
-    if (this.patience[q]) table.deadline[slot] = Number.NaN;
     this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) + 1;
     this.addLevel(this.busyQueueIdx(g, q), 1, now);
     this.presentChanged(g, now);
-    const flags = table.flags[slot] as number;
-    if (Number.isNaN(table.firstStart[slot] as number)) {
-      table.firstStart[slot] = now;
-      if (flags & FLAG_COUNTED) {
-        this.countQueue(q, QT_ANSWERED);
-        this.addToQueue(q, QT_WAIT_ANSWERED, now - (table.cycleStart[slot] as number));
-      }
-      if (this.slaOnResponse[q] === 1) this.decide(slot, now <= (table.due[slot] as number));
-    }
-    const duration = ((flags & FLAG_FOLLOWUP ? this.followup[q] : this.handle[q]) as Distribution).sample(
-      this.handleRng[q] as Rng,
-    );
+    if (Number.isNaN(table.firstStart[slot] as number)) this.firstTouch(slot, q, now);
+    const duration = (
+      ((table.flags[slot] as number) & FLAG_FOLLOWUP ? this.followup[q] : this.handle[q]) as Distribution
+    ).sample(this.handleRng[q] as Rng);
     if (this.recordCases) table.handled[slot] = (table.handled[slot] as number) + duration;
     this.events.push(now + duration, PRIORITY_DEPARTURE, slot * 16 + KIND_DEPARTURE);
+  }
+
+  /** The cycle's first handling starts: its wait ends, and a response SLA is decided. */
+  private firstTouch(slot: number, q: number, now: number): void {
+    const table = this.table;
+    table.firstStart[slot] = now;
+    // Patience only covers the wait for a first handling (NaN: no deadline, as without patience).
+    table.deadline[slot] = Number.NaN;
+    if ((table.flags[slot] as number) & FLAG_COUNTED) {
+      this.countQueue(q, QT_ANSWERED);
+      this.addToQueue(q, QT_WAIT_ANSWERED, now - (table.cycleStart[slot] as number));
+    }
+    if (this.slaOnResponse[q] === 1) this.decide(slot, now <= (table.due[slot] as number));
   }
 
   /** Counts a cycle's SLA outcome once: in the summary (counted cycles) and in its due interval. */
@@ -931,16 +949,31 @@ class Replication {
     const q = table.queue[slot] as number;
     const g = table.group[slot] as number;
     this.countQueue(q, NOW_HANDLED);
-    const flags = table.flags[slot] as number;
-    if (flags & FLAG_COUNTED) this.countQueue(q, QT_HANDLED);
+    if ((table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_HANDLED);
     // Where the case goes is settled while its agent still counts as busy, so a reworked case
     // queues behind those already waiting instead of being grabbed back by its own agent.
+    if (this.mayContinue[q] === 0 || !this.continueElsewhere(slot, q, now)) this.resolve(slot, now);
+    this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) - 1;
+    this.addLevel(this.busyQueueIdx(g, q), -1, now);
+    this.presentChanged(g, now);
+    this.fillAgents(g, now);
+  }
+
+  /**
+   * After a handling, in a queue with rework or a dependency: the case goes back in line for rework,
+   * or waits on the other party, or neither (false: it is resolved).
+   */
+  private continueElsewhere(slot: number, q: number, now: number): boolean {
+    const table = this.table;
+    const flags = table.flags[slot] as number;
     const rework = this.reworkProbability[q] as number;
     const dependency = this.dependency[q];
     if (rework > 0 && (this.reworkRng[q] as Rng).next() < rework) {
       if (this.recordCases) table.reworks[slot] = (table.reworks[slot] as number) + 1;
       this.enterLine(slot, now, false, now);
-    } else if (
+      return true;
+    }
+    if (
       dependency &&
       !(flags & FLAG_DEPENDENCY_DONE) &&
       (this.dependencyRng[q] as Rng).next() < dependency.probability
@@ -950,13 +983,9 @@ class Replication {
       table.entered[slot] = now;
       const wait = dependency.wait.sample(this.dependencyRng[q] as Rng);
       this.events.push(now + wait, PRIORITY_DEPENDENCY_RETURN, slot * 16 + KIND_DEPENDENCY_RETURN);
-    } else {
-      this.resolve(slot, now);
+      return true;
     }
-    this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) - 1;
-    this.addLevel(this.busyQueueIdx(g, q), -1, now);
-    this.presentChanged(g, now);
-    this.fillAgents(g, now);
+    return false;
   }
 
   private dependencyReturn(slot: number, now: number): void {
@@ -978,28 +1007,36 @@ class Replication {
     const table = this.table;
     const q = table.queue[slot] as number;
     const flags = table.flags[slot] as number;
-    const opened = table.cycleStart[slot] as number;
-    this.queueState[q * QS + OPEN] = (this.queueState[q * QS + OPEN] as number) - 1;
-    this.setLevel(this.openIdx(q), this.queueState[q * QS + OPEN] as number, now);
+    const open = (this.queueState[q * QS + OPEN] as number) - 1;
+    this.queueState[q * QS + OPEN] = open;
+    this.setLevel(this.openIdx(q), open, now);
     this.countQueue(q, outcome === OUTCOME_RESOLVED ? NOW_RESOLVED : NOW_ABANDONED);
     if (flags & FLAG_COUNTED) {
+      const inSystem = now - (table.cycleStart[slot] as number);
       if (outcome === OUTCOME_RESOLVED) this.countQueue(q, QT_RESOLVED);
       else {
         this.countQueue(q, QT_ABANDONED);
-        this.addToQueue(q, QT_WAIT_ABANDONED, now - opened);
+        this.addToQueue(q, QT_WAIT_ABANDONED, inSystem);
       }
-      this.addToQueue(q, QT_TIME_IN_SYSTEM, now - opened);
+      this.addToQueue(q, QT_TIME_IN_SYSTEM, inSystem);
       if (flags & FLAG_RECORDED) this.record(slot, now, outcome);
     }
-    const reopen = this.reopenAfter[q];
-    if (outcome === OUTCOME_RESOLVED && reopen && (this.reopenRng[q] as Rng).next() < reopen.probability) {
-      table.state[slot] = STATE_REOPEN_PENDING;
-      table.generation[slot] = (table.generation[slot] as number) + 1; // this cycle is no longer open
-      const delay = reopen.delay.sample(this.reopenRng[q] as Rng);
-      this.events.push(now + delay, PRIORITY_REOPEN, slot * 16 + KIND_REOPEN);
-    } else {
-      table.release(slot);
+    if (outcome === OUTCOME_RESOLVED && this.reopenAfter[q] !== undefined && this.scheduleReopen(slot, q, now)) {
+      return;
     }
+    table.release(slot);
+  }
+
+  /** A resolved cycle in a queue whose cases may reopen: true when this one will (its slot stays). */
+  private scheduleReopen(slot: number, q: number, now: number): boolean {
+    const reopen = this.reopenAfter[q] as NonNullable<QueuePlan["reopen"]>;
+    if ((this.reopenRng[q] as Rng).next() >= reopen.probability) return false;
+    const table = this.table;
+    table.state[slot] = STATE_REOPEN_PENDING;
+    table.generation[slot] = (table.generation[slot] as number) + 1; // this cycle is no longer open
+    const delay = reopen.delay.sample(this.reopenRng[q] as Rng);
+    this.events.push(now + delay, PRIORITY_REOPEN, slot * 16 + KIND_REOPEN);
+    return true;
   }
 
   private resolve(slot: number, now: number): void {
@@ -1049,6 +1086,13 @@ class Replication {
       this.queueState[q * QS + WAITING] = (this.queueState[q * QS + WAITING] as number) - 1;
       this.startService(slot, g, now);
     }
+  }
+
+  private switchDone(g: number, now: number): void {
+    this.staff[g * STAFF + SWITCHING] = (this.staff[g * STAFF + SWITCHING] as number) - 1;
+    this.setLevel(this.switchIdx(g), this.staff[g * STAFF + SWITCHING] as number, now);
+    this.presentChanged(g, now);
+    this.fillAgents(g, now);
   }
 
   private startSwitch(g: number, now: number): void {
