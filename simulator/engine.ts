@@ -1021,7 +1021,11 @@ class Replication {
       this.addToQueue(q, QT_TIME_IN_SYSTEM, inSystem);
       if (flags & FLAG_RECORDED) this.record(slot, now, outcome);
     }
-    if (outcome === OUTCOME_RESOLVED && this.reopenAfter[q] !== undefined && this.scheduleReopen(slot, q, now)) {
+    if (
+      outcome === OUTCOME_RESOLVED &&
+      this.reopenAfter[q] !== undefined &&
+      this.scheduleReopen(slot, q, now)
+    ) {
       return;
     }
     table.release(slot);
