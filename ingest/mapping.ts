@@ -19,12 +19,12 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 import { CONTRACTS, ENTITY_NAMES, type EntityContract, type EntityName } from "./contracts/index.ts";
 import { IngestInputError } from "./load-file.ts";
 import { isIanaTimeZone } from "./time-zone.ts";
 import { quoteIdent, quoteLiteral } from "./warehouse.ts";
+import { formatYamlIssue, parseYamlDocument, type YamlIssue } from "./yaml-document.ts";
 
 const sourceColumn = z.string().min(1);
 const timeFormat = z.string().min(1).describe("strptime format, e.g. %d/%m/%Y %H:%M");
@@ -62,6 +62,43 @@ export const MappingFile = z.strictObject({
 });
 export type Mapping = z.infer<typeof MappingFile>;
 
+/** MappingFile, plus what needs the contracts: every target is a field of its entity, and derived events can be. */
+const CheckedMappingFile = MappingFile.superRefine((mapping, ctx) => {
+  const checkTargets = (entity: EntityName, columns: Record<string, unknown>, at: (string | number)[]) => {
+    const known = new Set(CONTRACTS[entity].columns.map((c) => c.name));
+    for (const target of Object.keys(columns)) {
+      if (!known.has(target)) {
+        ctx.addIssue({ code: "custom", path: [...at, target], message: `${entity} has no field ${target}` });
+      }
+    }
+  };
+  checkTargets(mapping.entity, mapping.columns, ["columns"]);
+  mapping.events.forEach((derived, i) => {
+    checkTargets(derived.entity, derived.columns, ["events", i, "columns"]);
+    const contract = CONTRACTS[derived.entity];
+    for (const needed of ["event_type", "occurred_at", contract.key]) {
+      if (!contract.columns.some((c) => c.name === needed)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["events", i, "entity"],
+          message: `${derived.entity} has no ${needed} column to derive`,
+        });
+      }
+    }
+  });
+});
+
+/** A mapping file that is not valid YAML or breaks the rules: one `file:line: key: message` line per issue. */
+export class MappingError extends IngestInputError {
+  constructor(
+    file: string,
+    readonly issues: YamlIssue[],
+  ) {
+    super(file, "invalid mapping");
+    this.message = issues.map((issue) => formatYamlIssue(file, issue)).join("\n");
+  }
+}
+
 /** One entity a mapped file produces: the file's own rows, or events derived from them. */
 export interface MappedTarget {
   entity: EntityName;
@@ -78,46 +115,9 @@ export async function loadMapping(path: string): Promise<Mapping> {
   } catch {
     throw new IngestInputError(path, "cannot read the mapping file");
   }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : "";
-    throw new IngestInputError(
-      path,
-      `not valid YAML${where}: ${error instanceof Error ? error.message.split("\n")[0] : error}`,
-    );
-  }
-  const parsed = MappingFile.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const key = issue?.path.join(".") || "(top level)";
-    throw new IngestInputError(path, `mapping ${key}: ${issue?.message ?? "invalid"}`);
-  }
-  const mapping = parsed.data;
-  checkTargets(path, mapping.entity, Object.keys(mapping.columns), "columns");
-  for (const [i, derived] of mapping.events.entries()) {
-    checkTargets(path, derived.entity, Object.keys(derived.columns), `events.${i}.columns`);
-    const contract = CONTRACTS[derived.entity];
-    for (const needed of ["event_type", "occurred_at", contract.key]) {
-      if (!contract.columns.some((c) => c.name === needed)) {
-        throw new IngestInputError(
-          path,
-          `mapping events.${i}: ${derived.entity} has no ${needed} column to derive`,
-        );
-      }
-    }
-  }
-  return mapping;
-}
-
-function checkTargets(path: string, entity: EntityName, targets: string[], where: string): void {
-  const known = new Set(CONTRACTS[entity].columns.map((c) => c.name));
-  for (const target of targets) {
-    if (!known.has(target)) {
-      throw new IngestInputError(path, `mapping ${where}.${target}: ${entity} has no field ${target}`);
-    }
-  }
+  const result = parseYamlDocument(text, CheckedMappingFile);
+  if (!result.ok) throw new MappingError(path, result.issues);
+  return result.data;
 }
 
 /** Every source column the mapping reads, so a file can be checked before anything loads. */

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { DEFAULT_LOAD_OPTIONS, ingestPaths } from "../../ingest/ingest.ts";
+import { IngestInputError } from "../../ingest/load-file.ts";
 import { loadMapping } from "../../ingest/mapping.ts";
 import { Warehouse } from "../../ingest/warehouse.ts";
 import { tempDir } from "../helpers/temp.ts";
@@ -243,13 +244,25 @@ describe("mapping a foreign export", () => {
       "bad.mapping.yaml",
       "entity: orders\ncolumns:\n  order_id: order_id\n  placed_at: { from: x, colour: red }\n",
     );
-    await expect(loadMapping(bad)).rejects.toThrow(`${bad}: mapping columns.placed_at:`);
-    const unknown = write("bad2.mapping.yaml", "entity: orders\ncolumns:\n  order_nr: order_id\n");
+    await expect(loadMapping(bad)).rejects.toThrow(`${bad}:4: columns.placed_at.colour: unknown key`);
+    const unknown = write(
+      "bad2.mapping.yaml",
+      "entity: orders\ncolumns:\n  order_id: order_id\n  order_nr: order_nr\n  placed: when\n",
+    );
+    // Every issue, each on its own line with the line it is on.
     await expect(loadMapping(unknown)).rejects.toThrow(
-      `${unknown}: mapping columns.order_nr: orders has no field order_nr`,
+      `${unknown}:4: columns.order_nr: orders has no field order_nr\n${unknown}:5: columns.placed: orders has no field placed`,
+    );
+    const derived = write(
+      "bad4.mapping.yaml",
+      "entity: orders\ncolumns:\n  order_id: order_id\nevents:\n  - entity: order_events\n    id: x\n    columns: { colour: c }\n    milestones: { placed: p }\n",
+    );
+    await expect(loadMapping(derived)).rejects.toThrow(
+      `${derived}:7: events[0].columns.colour: order_events has no field colour`,
     );
     const yaml = write("bad3.mapping.yaml", "entity: orders\ncolumns: [\n");
-    await expect(loadMapping(yaml)).rejects.toThrow(/bad3\.mapping\.yaml: not valid YAML \(line \d+\)/);
+    await expect(loadMapping(yaml)).rejects.toThrow(/bad3\.mapping\.yaml:\d+: not valid YAML/);
+    await expect(loadMapping(yaml)).rejects.toBeInstanceOf(IngestInputError);
   });
 
   test("a file lacking a column the mapping reads is refused before anything loads", async () => {
