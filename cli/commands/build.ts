@@ -1,7 +1,6 @@
 import { Command } from "commander";
 import { withWarehouse } from "../../ingest/warehouse.ts";
 import type { BuildResult } from "../../models/runner.ts";
-import { buildModels } from "../../models/runner.ts";
 import { EXIT_FAILED, EXIT_OK } from "../errors.ts";
 import { dbOption, policyOption, resolvePolicy } from "../options.ts";
 import { formatTable, jsonReplacer } from "../output.ts";
@@ -21,6 +20,8 @@ export async function buildWithProgress(
 ): Promise<BuildResult> {
   // The policy is read (and its errors reported) before the warehouse is opened.
   const policy = await resolvePolicy(policyFile);
+  // Loaded here, not at the top: every command starts faster without the models and kysely (docs/cli.md).
+  const { buildModels } = await import("../../models/runner.ts");
   return withWarehouse(
     db,
     (warehouse) =>

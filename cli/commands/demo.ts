@@ -4,7 +4,6 @@ import { Command, Option } from "commander";
 import { withWarehouse } from "../../ingest/warehouse.ts";
 import type { ExportFileFormat } from "../../simulator/export-writer.ts";
 import { loadOperationConfig, type OperationConfig } from "../../simulator/operation/config.ts";
-import { generateOperation } from "../../simulator/operation/generate.ts";
 import { CliError } from "../errors.ts";
 import { dbOption, parseInteger, parsePositive, parseShare, resolvePolicy } from "../options.ts";
 import { note, seconds, step } from "../progress.ts";
@@ -63,6 +62,8 @@ export async function runDemo(options: DemoCommandOptions): Promise<void> {
   );
   let t = performance.now();
   rmSync(options.data, { recursive: true, force: true });
+  // Loaded here, not at the top: the generator brings faker, which only the demo needs (docs/cli.md).
+  const { generateOperation } = await import("../../simulator/operation/generate.ts");
   const drop = await generateOperation({
     outDir: options.data,
     config,

@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { withWarehouse } from "../../ingest/warehouse.ts";
-import { exportMarts, MartsNotBuiltError } from "../../models/export-parquet.ts";
 import { CliError } from "../errors.ts";
 import { dbOption } from "../options.ts";
 import { formatTable } from "../output.ts";
@@ -12,6 +11,8 @@ export interface ExportCommandOptions {
 }
 
 export async function runExport(options: ExportCommandOptions): Promise<void> {
+  // Loaded here, not at the top: every command starts faster without the models and kysely (docs/cli.md).
+  const { exportMarts, MartsNotBuiltError } = await import("../../models/export-parquet.ts");
   const manifest = await withWarehouse(
     options.db,
     async (warehouse) => {

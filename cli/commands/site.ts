@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { buildSite } from "../../reports/build-site.ts";
 import { CliError } from "../errors.ts";
 import { dbOption } from "../options.ts";
 
@@ -17,6 +16,8 @@ export async function runSite(options: SiteCommandOptions): Promise<void> {
       `warehouse ${options.db} does not exist: run \`orderops demo\` or \`orderops ingest\` first`,
     );
   }
+  // Loaded here, not at the top: the site builder brings esbuild, which only this command needs.
+  const { buildSite } = await import("../../reports/build-site.ts");
   await buildSite({
     db: options.db,
     out: options.out,
