@@ -145,8 +145,8 @@ async function main(): Promise<void> {
   );
   // Untimed warm-up: the rounds measure code V8 has already compiled, as a long simulation runs (SimPy
   // runs on CPython, which has no compiler to warm up).
-  timeScenarioEngine(0, ENGINE_HOURS / 10);
-  timeKernel(0, ENGINE_HOURS / 10);
+  timeScenarioEngine(0, ENGINE_HOURS / 4);
+  timeKernel(0, ENGINE_HOURS / 4);
   const runs = { engine: [] as Timed[], kernel: [] as Timed[], simpy: [] as (Timed & { version: string })[] };
   for (let round = 1; round <= ROUNDS; round++) {
     runs.engine.push(timeScenarioEngine(round));

@@ -4,8 +4,9 @@
  * when the loader file changes, not when the warehouse does). One build at a time per checkout, since
  * Framework keeps its cache inside the source folder: a second build waits for the first (a lock file
  * holding the builder's process id; a lock whose process is gone is stale and taken over). The data
- * loaders run a few at a time before the build, into Framework's cache, and the charting and input
- * libraries are bundled into one module each (see bundleLibraries).
+ * loaders' artefacts are built in this process before the build, into Framework's cache, and the charting and input
+ * libraries are bundled into one module each (see bundleLibraries). After the build, each page's first
+ * artefacts are preloaded with its scripts (see preloadFirstArtefacts).
  */
 import { spawn } from "node:child_process";
 import {
@@ -22,10 +23,11 @@ import {
   writeSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build as esbuild } from "esbuild";
+import { withWarehouse } from "../ingest/warehouse.ts";
+import { type ArtefactBuilder, artefactJson, martReader } from "./src/data/read-mart.ts";
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_ROOT = join(PROJECT_ROOT, "reports", "src");
@@ -98,7 +100,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<void> {
       // Framework asks before overwriting an output folder unless it is not a terminal.
       CI: "true",
     };
-    await Promise.all([prerunLoaders(env), bundleLibraries()]);
+    await Promise.all([prerunLoaders(env.ORDEROPS_DB), bundleLibraries()]);
     const require = createRequire(import.meta.url);
     const observable = join(
       dirname(require.resolve("@observablehq/framework/package.json")),
@@ -111,6 +113,7 @@ export async function buildSite(options: SiteBuildOptions): Promise<void> {
       env,
       log: options.log ?? (() => {}),
     });
+    preloadFirstArtefacts(resolve(options.out));
   } finally {
     closeSync(lock);
     unlinkSync(LOCK);
@@ -118,36 +121,37 @@ export async function buildSite(options: SiteBuildOptions): Promise<void> {
 }
 
 /**
- * Runs the data loaders a few at a time into Framework's cache before its build, which runs them one
- * after another as it renders each page. Framework takes a cached output that is newer than its loader
- * as fresh. A loader that fails here leaves no output, so Framework runs it again itself and reports its
- * error as usual.
+ * Builds every data loader's artefact into Framework's cache before its build, which would otherwise
+ * run the loaders one after another as it renders each page, each in a Node process of its own that
+ * opens the warehouse again. Here they run in this process, one after another, on one read-only
+ * connection (each loader file's default export builds its artefact: reports/src/data/read-mart.ts).
+ * Framework takes a cached output that is newer than its loader as fresh. A loader that fails here
+ * leaves no output, so Framework runs it again itself and reports its error as usual.
  */
-async function prerunLoaders(env: NodeJS.ProcessEnv): Promise<void> {
-  const queue = readdirSync(DATA_LOADERS).filter((name) => /\.json\.ts$/.test(name));
+async function prerunLoaders(db: string): Promise<void> {
+  const names = readdirSync(DATA_LOADERS).filter((name) => /\.json\.ts$/.test(name));
   mkdirSync(DATA_CACHE, { recursive: true });
-  const tsx = import.meta.resolve("tsx/esm");
-  const worker = async () => {
-    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-      const target = join(DATA_CACHE, name.replace(/\.ts$/, ""));
-      const temporary = `${target}.${process.pid}.prerun`;
-      const output = openSync(temporary, "w");
-      const code = await new Promise<number | null>((done) => {
-        const child = spawn(process.execPath, ["--import", tsx, join(DATA_LOADERS, name)], {
-          cwd: PROJECT_ROOT,
-          env,
-          stdio: ["ignore", output, "ignore"],
-        });
-        child.on("error", () => done(null));
-        child.on("close", done);
-      });
-      closeSync(output);
-      if (code === 0) renameSync(temporary, target);
-      else rmSync(temporary, { force: true });
-    }
-  };
-  // Loaders wait on DuckDB and the disk as well as the CPU: twice the cores, at most 8.
-  await Promise.all(Array.from({ length: Math.min(8, 2 * cpus().length) }, worker));
+  await withWarehouse(
+    db,
+    async (warehouse) => {
+      const mart = martReader(warehouse);
+      for (const name of names) {
+        const target = join(DATA_CACHE, name.replace(/\.ts$/, ""));
+        const temporary = `${target}.${process.pid}.prerun`;
+        try {
+          const loader = (await import(pathToFileURL(join(DATA_LOADERS, name)).href)) as {
+            default?: ArtefactBuilder;
+          };
+          if (typeof loader.default !== "function") continue;
+          writeFileSync(temporary, artefactJson(await loader.default(mart)));
+          renameSync(temporary, target);
+        } catch {
+          rmSync(temporary, { force: true });
+        }
+      }
+    },
+    { readOnly: true },
+  );
 }
 
 /**
@@ -182,6 +186,48 @@ async function bundleLibraries(): Promise<void> {
     const target = join(NODE_MODULE_CACHE, `${name}@${version}`, "index.js");
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, bundle.text);
+  }
+}
+
+/**
+ * Lets each built page request its first artefacts together with its scripts. Framework requests a file
+ * only when the cell reading it runs, and no cell runs before Framework's client has loaded, the page has
+ * been parsed and a frame has passed; the artefacts the headline numbers and the main chart need would
+ * wait for all of that. A page's first cell only calls `FileAttachment(…).json()` (docs/site.md, "Loading
+ * fast"): for each file such a cell (one whose only input is FileAttachment) reads, a
+ * `<link rel="preload" as="fetch" crossorigin>` goes in the page's head, which the browser requests at
+ * once alongside the modules; the cell's `fetch` of the same URL then takes that response rather than
+ * requesting it again. Files read in later cells (below the fold) are left to load when they are read.
+ * A page whose code does not have this shape is left as Framework wrote it.
+ */
+export function preloadFirstArtefacts(out: string): void {
+  const pages = (folder: string): string[] =>
+    readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return entry.name.startsWith("_") ? [] : pages(path);
+      return entry.name.endsWith(".html") ? [path] : [];
+    });
+  const attribute = (text: string) => text.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
+  for (const page of pages(out)) {
+    const html = readFileSync(page, "utf8");
+    // registerFile("./data/x.json", {"name":…,"path":"./_file/data/x.0123abcd.json",…}): the built file.
+    const built = new Map<string, string>();
+    for (const [, name, path] of html.matchAll(/registerFile\(("[^"]+"), \{[^\n]*?"path":("[^"]+")/g))
+      built.set(JSON.parse(name as string), JSON.parse(path as string));
+    const first = new Set<string>();
+    const cells =
+      /define\(\{id: "[^"]+", inputs: \["FileAttachment"\], outputs: \[[^\]]*\], body: \(FileAttachment\) => \{\n([\s\S]*?)\n\}\}\);/g;
+    for (const [, body] of html.matchAll(cells))
+      for (const [, name] of (body as string).matchAll(/FileAttachment\(("[^"]+")\)/g)) {
+        const path = built.get(JSON.parse(name as string));
+        if (path) first.add(path);
+      }
+    const script = html.indexOf('<script type="module">');
+    if (!first.size || script < 0) continue;
+    const links = [...first].map(
+      (path) => `<link rel="preload" as="fetch" crossorigin href="${attribute(path)}">\n`,
+    );
+    writeFileSync(page, `${html.slice(0, script)}${links.join("")}${html.slice(script)}`);
   }
 }
 

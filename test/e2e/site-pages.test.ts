@@ -376,6 +376,7 @@ describe("every page in Chromium", { timeout: 120_000 }, () => {
     const before = server.log.length;
     await page.goto(`${server.origin}${path}`, { waitUntil: "networkidle" });
     await page.waitForSelector(ready, { timeout: 15_000 });
+    await scrollThrough(page);
     const renderErrors = await page.locator(".observablehq--error").allTextContents();
     errors.push(...renderErrors);
     const served = server.log.slice(before);
@@ -386,6 +387,29 @@ describe("every page in Chromium", { timeout: 120_000 }, () => {
       failed: served.filter((r) => r.status !== 200),
       requested: served.map((r) => r.path),
     };
+  }
+
+  /**
+   * Scrolls to the foot of the page a part of a screen at a time, as a reader does: the sections below
+   * the main chart are drawn as they come into view (Framework's `visibility()`, docs/site.md). Passes
+   * again until a pass draws nothing more (the page no longer grows), then returns to the top.
+   */
+  async function scrollThrough(page: Page): Promise<void> {
+    const frames = () =>
+      page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    let height = -1;
+    for (let pass = 0; pass < 20; pass++) {
+      const now = await page.evaluate(() => document.documentElement.scrollHeight);
+      if (now === height) break;
+      height = now;
+      for (let top = 0; top <= height; top += 600) {
+        await page.evaluate((y) => window.scrollTo(0, y), top);
+        await frames();
+      }
+      await page.waitForLoadState("networkidle");
+      await frames();
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
   }
 
   async function closeVisit(v: Visit): Promise<void> {
@@ -408,6 +432,16 @@ describe("every page in Chromium", { timeout: 120_000 }, () => {
       // thirty-odd d3 modules.
       const libraries = v.requested.filter((p) => p.startsWith("/_node/"));
       expect(libraries.every((p) => /^\/_node\/@observablehq\/(plot|inputs)@/.test(p))).toBe(true);
+      // The artefacts the build preloads in the page's head are the responses its cells read, not a
+      // second request each (reports/build-site.ts, preloadFirstArtefacts): every file loads once.
+      const files = await page.evaluate(() =>
+        performance
+          .getEntriesByType("resource")
+          .map((e) => new URL(e.name).pathname)
+          .filter((p) => p.startsWith("/_file/")),
+      );
+      expect(files.length).toBeGreaterThan(0);
+      expect(files.filter((p, i) => files.indexOf(p) !== i)).toEqual([]);
       const policy = await one<{ policy_version: string }>("select policy_version from build_info");
       expect(await text(page, "freshness")).toContain(`policy ${policy.policy_version}`);
       // Accessible labels: every chart has an aria-label, every table a caption.

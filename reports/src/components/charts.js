@@ -2,6 +2,7 @@
 // description. Colours come from Plot's defaults and the theme's foreground, so they read in light and
 // dark themes alike.
 import * as Plot from "@observablehq/plot";
+import { int } from "./format.js";
 
 /**
  * Plot's interval for report weeks: "week" in Plot starts on Sunday, report weeks on the policy's day,
@@ -92,7 +93,7 @@ export function paretoChart(rows, { width, ariaLabel, ariaDescription }) {
     marginLeft: 55,
     marginRight: 55,
     x: { label: null, domain: rows.map((d) => d.category), tickRotate: -40 },
-    y: { label: `Cases (of ${total.toLocaleString("en-US")})`, grid: true },
+    y: { label: `Cases (of ${int(total)})`, grid: true },
     ariaLabel,
     ariaDescription,
     marks: [

@@ -39,8 +39,9 @@ export function stateBadge(state) {
 }
 
 /**
- * Resolves after the next frame. Cells below a page's main chart wait for it, so the headline numbers
- * and the main chart are drawn first and the drill-in charts and tables a frame later.
+ * Resolves after the next frame: the monthly review draws its newest month first and the others once it
+ * is on screen. (Cells below a page's main chart wait for Framework's `visibility()` instead, which
+ * resolves when they scroll into view.)
  */
 export function nextFrame() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));

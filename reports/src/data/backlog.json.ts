@@ -1,8 +1,8 @@
 // Data loader: the backlog page — per queue per day the open cases by the queue's aging bands, the
 // oldest open case and the control state (queue_day), with each queue's band labels and thresholds.
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) => ({
+export default dataLoader(import.meta.url, async (mart) => ({
   queues: await mart.all(`
     SELECT q.queue, q.aging_clock, q.backlog_amber_open_cases, q.backlog_amber_oldest_age_s,
            q.backlog_red_open_cases, q.backlog_red_oldest_age_s, q.responsible, q.accountable,

@@ -1,4 +1,7 @@
 // Data loader: when the data ends (the warehouse's as-of time) and which policy built the marts.
-import { readMart } from "./read-mart.ts";
+import { dataLoader, martRows } from "./read-mart.ts";
 
-await readMart(`SELECT as_of, policy_version, reporting_time_zone FROM build_info`, { single: true });
+export default dataLoader(
+  import.meta.url,
+  martRows(`SELECT as_of, policy_version, reporting_time_zone FROM build_info`, { single: true }),
+);

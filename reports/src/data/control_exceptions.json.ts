@@ -1,8 +1,8 @@
 // Data loader: control exceptions (control_exceptions mart: one row per adjustment × rule it breaks),
 // naming the record, the rule and the people by id. Columnar.
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) =>
+export default dataLoader(import.meta.url, async (mart) =>
   columnar(
     await mart.all(`
       SELECT adjustment_id, rule_type, rule, detail, order_id, case_id, kind, amount, currency, threshold,

@@ -1,6 +1,6 @@
 // Data loader: what the filters offer on every page — the policy's queues (with their RACI owners and
 // time zones), the work types, and the first and last day the marts cover.
-import { emit } from "./read-mart.ts";
+import { dataLoader } from "./read-mart.ts";
 
 export interface Dimensions {
   queues: { queue: string; time_zone: string; responsible: string | null; accountable: string | null }[];
@@ -9,7 +9,7 @@ export interface Dimensions {
   last_day: string | null;
 }
 
-await emit(async (mart): Promise<Dimensions> => {
+export default dataLoader(import.meta.url, async (mart): Promise<Dimensions> => {
   const queues = await mart.all<Dimensions["queues"][number]>(
     "SELECT queue, time_zone, responsible, accountable FROM policy_queues ORDER BY queue",
   );

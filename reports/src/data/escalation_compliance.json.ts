@@ -1,8 +1,8 @@
 // Data loader: escalation compliance (escalation_compliance mart) — thresholds crossed per month ×
 // queue × level × status, and the exceptions (late or missing escalations) one by one, by case id.
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) => {
+export default dataLoader(import.meta.url, async (mart) => {
   const zone = `(SELECT reporting_time_zone FROM build_info)`;
   return {
     summary: await mart.all(`

@@ -1,9 +1,9 @@
 // Data loader: the exception_themes mart (one row per queue × theme × report week with cases), for the
 // exceptions page: themes, their family, cases, orders affected, the rate per 1,000 orders and the change
 // against the prior four weeks. Columnar.
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) =>
+export default dataLoader(import.meta.url, async (mart) =>
   columnar(
     await mart.all(`
       SELECT queue, category, family, strftime(week_start, '%Y-%m-%d') AS week_start, partial_week,

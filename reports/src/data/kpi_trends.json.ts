@@ -1,8 +1,8 @@
 // Data loader: the kpi_trends mart by week and by month (days are left out: the site's trends are
 // weekly), each KPI with its unit, direction and sample size.
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) =>
+export default dataLoader(import.meta.url, async (mart) =>
   columnar(
     await mart.all(`
       SELECT kpi, period, strftime(period_start, '%Y-%m-%d') AS period_start, month, value, sample_size,

@@ -1,7 +1,7 @@
 // Data loader: the monthly business review (mbr_month mart, one row per report month), each KPI labelled
 // with its name from the metric definitions (models/metrics.ts).
 import { metric } from "../../../models/metrics.ts";
-import { emit } from "./read-mart.ts";
+import { dataLoader } from "./read-mart.ts";
 
 interface MbrRow {
   month: string;
@@ -9,7 +9,7 @@ interface MbrRow {
   [column: string]: unknown;
 }
 
-await emit(async (mart) => {
+export default dataLoader(import.meta.url, async (mart) => {
   const rows = await mart.all<MbrRow>(`
     SELECT month, partial_month, kpis, late_queues, late_queue_count, top_miss_reasons, resolution_misses,
            systemic_defects, fix_owners, resolution_attainment, previous_resolution_attainment, aged_backlog,

@@ -1,9 +1,9 @@
 // Data loader: QA calibration (qa_calibration mart) — agreement per dimension per month (alpha, ICC,
 // between-reviewer variance) and per session, and each reviewer's deviation from the consensus by month
 // (reviewers by id only).
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) => ({
+export default dataLoader(import.meta.url, async (mart) => ({
   dimensions: await mart.all(`
     SELECT grain, month, session_id, dimension, sessions, reviewers, units, ratings, krippendorff_alpha,
            alpha_undefined_reason, icc2_1, icc_undefined_reason, between_reviewer_variance,

@@ -1,7 +1,10 @@
 // Data loader: QA sampling coverage (qa_coverage mart: one row per work type × month of completion).
-import { readMart } from "./read-mart.ts";
+import { dataLoader, martRows } from "./read-mart.ts";
 
-await readMart(`
+export default dataLoader(
+  import.meta.url,
+  martRows(`
   SELECT month, work_type, completed_cases, reviewed_cases, reviews, coverage, target, gap, meets_target,
          reviews_short
-  FROM qa_coverage ORDER BY month, work_type`);
+  FROM qa_coverage ORDER BY month, work_type`),
+);

@@ -2,12 +2,12 @@
 // error, with the reviewer's comment and the case's disposition as written (shown as text, never HTML).
 // Every finding with a comment, and per month and queue the lowest-scoring others (at most 10): what a
 // governance owner reads, bounded however many reviews fail without a word. Columnar.
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
 /** Findings without a comment shown per month and queue, lowest scores first. */
 const UNCOMMENTED_PER_MONTH_AND_QUEUE = 10;
 
-await emit(async (mart) =>
+export default dataLoader(import.meta.url, async (mart) =>
   columnar(
     await mart.all(
       `SELECT f.review_id, f.case_id,

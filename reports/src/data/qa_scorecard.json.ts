@@ -1,7 +1,7 @@
 // Data loader: the qa_scorecard mart (one row per agent × queue × month; agents by id only). Columnar.
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) =>
+export default dataLoader(import.meta.url, async (mart) =>
   columnar(
     await mart.all(`
       SELECT agent_id, team, queue, month, reviews, weighted_score_mean, passes, pass_rate,

@@ -2,9 +2,11 @@
 // out summed; carryover read at the week's last day; recovery rate as the days' recovered ÷ the days'
 // opening backlogs (models/metrics.ts, "recovery_rate"). Weeks start on the policy's week_starts_on, read
 // from the weeks kpi_trends reports (a Sunday start shifts ISO weeks back a day).
-import { readMart } from "./read-mart.ts";
+import { dataLoader, martRows } from "./read-mart.ts";
 
-await readMart(`
+export default dataLoader(
+  import.meta.url,
+  martRows(`
   WITH week_shift AS (
     SELECT coalesce(max(CASE WHEN dayofweek(period_start) = 0 THEN 1 ELSE 0 END), 0) AS shift
     FROM kpi_trends WHERE period = 'week'
@@ -17,4 +19,5 @@ await readMart(`
          sum(transfers_out) AS transfers_out, arg_max(carryover, day) AS carryover,
          sum(recovered) AS recovered, sum(open_start) AS open_start_days,
          sum(recovered) / nullif(sum(open_start), 0) AS recovery_rate
-  FROM days GROUP BY ALL ORDER BY queue, week_start`);
+  FROM days GROUP BY ALL ORDER BY queue, week_start`),
+);

@@ -1,7 +1,10 @@
 // Data loader: the root_cause_mix mart (cases by month opened × queue × root cause, with their share of
 // the queue's month).
-import { readMart } from "./read-mart.ts";
+import { dataLoader, martRows } from "./read-mart.ts";
 
-await readMart(`
+export default dataLoader(
+  import.meta.url,
+  martRows(`
   SELECT month, queue, root_cause, cases, completed_cases, orders_affected, share
-  FROM root_cause_mix ORDER BY month, queue, cases DESC`);
+  FROM root_cause_mix ORDER BY month, queue, cases DESC`),
+);

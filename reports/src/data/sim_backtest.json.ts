@@ -1,8 +1,8 @@
 // Data loader: how far the simulator can be trusted — each backtest's errors per queue and measure
 // (sim_backtest_summary: MAE, MAPE, WAPE, bias) and its days, predicted against actual (sim_backtest).
-import { emit } from "./read-mart.ts";
+import { dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) => {
+export default dataLoader(import.meta.url, async (mart) => {
   if (!(await mart.hasTable("sim_backtest_summary"))) return { summary: [], days: [] };
   return {
     summary: await mart.all(`

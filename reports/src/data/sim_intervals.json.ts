@@ -3,7 +3,7 @@
 // (Σ met ÷ Σ due over the replications); per staff group the mean agents on duty (productive + overtime)
 // beside the Erlang baseline's agents for the same bucket (simulator/erlang.ts, before shrinkage).
 import { erlangNeeds } from "../../../simulator/staffing-search.ts";
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 import { bucketSeconds, type SimRunRow, scenarioOfRun } from "./sim-scenario.ts";
 
 interface BucketRow {
@@ -26,7 +26,7 @@ function bucketMeans(series: Float64Array, interval_s: number, bucket_s: number)
   return new Map([...sums].map(([bucket, [sum, n]]) => [bucket, sum / n]));
 }
 
-await emit(async (mart) => {
+export default dataLoader(import.meta.url, async (mart) => {
   const empty = { queues: columnar([]), groups: columnar([]) };
   if (!(await mart.hasTable("sim_run"))) return empty;
   const runs = await mart.all<SimRunRow>(

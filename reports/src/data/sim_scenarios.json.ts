@@ -3,7 +3,7 @@
 // attainment target, and per shift the scenario's agents beside the Erlang baseline (simulator/erlang.ts
 // through the staffing search's Erlang start, grossed up for shrinkage). Empty when nothing was simulated.
 import { erlangStart } from "../../../simulator/staffing-search.ts";
-import { emit } from "./read-mart.ts";
+import { dataLoader } from "./read-mart.ts";
 import { type SimRunRow, scenarioOfRun } from "./sim-scenario.ts";
 
 type SummaryRow = {
@@ -15,7 +15,7 @@ type SummaryRow = {
   half_width: number | null;
 };
 
-await emit(async (mart) => {
+export default dataLoader(import.meta.url, async (mart) => {
   if (!(await mart.hasTable("sim_run"))) return { runs: [], queues: [], groups: [], shifts: [] };
   const runs = await mart.all<SimRunRow & Record<string, unknown>>(
     `SELECT run_id, scenario, scenario_file, seed, replications, start_at, horizon_s, interval_s, warmup_s,

@@ -1,9 +1,9 @@
 // Data loader: SLA attainment (sla_attainment mart) for the SLA page — weekly per queue × work type ×
 // metric (tiers summed, the goal weighted by the cycles due in each tier) for the trend, and monthly per
 // queue × work type × tier × metric against the tier's goal. Columnar.
-import { columnar, emit } from "./read-mart.ts";
+import { columnar, dataLoader } from "./read-mart.ts";
 
-await emit(async (mart) => ({
+export default dataLoader(import.meta.url, async (mart) => ({
   weeks: columnar(
     await mart.all(`
       SELECT queue, work_type, metric, strftime(period_start, '%Y-%m-%d') AS week_start,
