@@ -13,6 +13,7 @@
  * seconds and turned into TIMESTAMPTZ by one INSERT … SELECT per replication.
  */
 import { createHash } from "node:crypto";
+import { resolve } from "node:path";
 import {
   BIGINT,
   DOUBLE,
@@ -261,7 +262,8 @@ export async function writeRunSummary(
     [
       id,
       summary.scenario,
-      scenarioFile,
+      // Absolute, so that the site's loaders find the file whatever directory they run in.
+      scenarioFile === null ? null : resolve(scenarioFile),
       summary.seed,
       summary.replications,
       summary.start,

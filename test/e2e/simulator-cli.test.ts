@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { withWarehouse } from "../../ingest/warehouse.ts";
@@ -226,6 +226,23 @@ describe("orderops simulate", () => {
           { scenario: "carrier-outage", seed: 7 },
           { scenario: "mmc-validation", seed: 103 },
         ]);
+      },
+      { readOnly: true },
+    );
+  });
+
+  test("a scenario named by a relative path is recorded by its absolute path, for the site's loaders", async () => {
+    copyFileSync(join(scenarios, "mmc-validation.yaml"), join(dir, "relative.yaml"));
+    const relativeDb = join(dir, "relative.duckdb");
+    const result = await orderops(["simulate", "relative.yaml", "--db", relativeDb, "--replications", "2"], {
+      cwd: dir,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    await withWarehouse(
+      relativeDb,
+      async (warehouse) => {
+        const run = await warehouse.one<{ scenario_file: string }>("select scenario_file from sim_run");
+        expect(run?.scenario_file).toBe(join(dir, "relative.yaml"));
       },
       { readOnly: true },
     );

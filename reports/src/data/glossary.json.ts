@@ -6,4 +6,4 @@ const glossary = METRIC_TOPICS.map((topic) => ({
   topic,
   metrics: METRICS.filter((m) => m.topic === topic).sort((a, b) => a.name.localeCompare(b.name)),
 }));
-export default dataLoader(import.meta.url, async () => glossary);
+export default dataLoader(import.meta.url, async () => glossary, { readsMarts: false });

@@ -46,19 +46,34 @@ export function martReader(warehouse: Warehouse): MartReader {
 
 /**
  * A loader's artefact builder, its file's default export. When the file is the script being run (as
- * Framework runs it), it also builds the artefact and prints it.
+ * Framework runs it), it also builds the artefact and prints it; `readsMarts: false` (the glossary)
+ * builds it without opening the warehouse.
  */
-export function dataLoader(moduleUrl: string, build: ArtefactBuilder): ArtefactBuilder {
+export function dataLoader(
+  moduleUrl: string,
+  build: ArtefactBuilder,
+  options: { readsMarts?: boolean } = {},
+): ArtefactBuilder {
   const script = process.argv[1];
-  if (script !== undefined && resolve(script) === fileURLToPath(moduleUrl)) void emit(build);
+  if (script !== undefined && resolve(script) === fileURLToPath(moduleUrl)) {
+    void emit(build, options.readsMarts ?? true);
+  }
   return build;
 }
 
+/** A reader for a builder that reads no mart: any query is a bug in the loader. */
+const NO_MARTS: MartReader = {
+  all: () => Promise.reject(new Error("this loader was declared as reading no mart")),
+  hasTable: () => Promise.reject(new Error("this loader was declared as reading no mart")),
+};
+
 /** Runs `build` against the warehouse named by ORDEROPS_DB and prints what it returns as JSON. */
-async function emit(build: ArtefactBuilder): Promise<void> {
+async function emit(build: ArtefactBuilder, readsMarts: boolean): Promise<void> {
   const path = process.env.ORDEROPS_DB ?? DEFAULT_WAREHOUSE;
   try {
-    const artefact = await withWarehouse(path, (w) => build(martReader(w)), { readOnly: true });
+    const artefact = readsMarts
+      ? await withWarehouse(path, (w) => build(martReader(w)), { readOnly: true })
+      : await build(NO_MARTS);
     process.stdout.write(artefactJson(artefact));
   } catch (error) {
     console.error(`data loader: ${error instanceof Error ? error.message : String(error)}`);
