@@ -96,6 +96,7 @@ export class MappingError extends IngestInputError {
   ) {
     super(file, "invalid mapping");
     this.message = issues.map((issue) => formatYamlIssue(file, issue)).join("\n");
+    this.name = "MappingError";
   }
 }
 
