@@ -362,7 +362,13 @@ class Replication {
   private readonly recordCases: boolean;
   private nextCaseId = 0;
   private eventCount = 0;
-  // Each queue's next arrival, kept off the heap (see run), with the order it was scheduled in.
+  /**
+   * The simulation clock: the time of the event being handled. Handlers read it rather than take it
+   * as an argument because V8 boxes a fractional number passed to a call it did not inline (a heap
+   * allocation per call, several per event on the hot path).
+   */
+  private now = 0;
+  // Each queue's next arrival, kept off the heap (see handleEvents), with the order it was scheduled in.
   private readonly arrivalTime: Float64Array;
   private readonly arrivalOrder: Float64Array;
   private arrivalsScheduled = 0;
@@ -573,7 +579,8 @@ class Replication {
     return 6 * this.G + this.G * this.Q + q;
   }
 
-  private setLevel(i: number, value: number, now: number): void {
+  private setLevel(i: number, value: number): void {
+    const now = this.now;
     const levels = this.levels;
     const at = 3 * i;
     levels[at + 1] = (levels[at + 1] as number) + (levels[at] as number) * (now - (levels[at + 2] as number));
@@ -581,8 +588,8 @@ class Replication {
     levels[at] = value;
   }
 
-  private addLevel(i: number, delta: number, now: number): void {
-    this.setLevel(i, (this.levels[3 * i] as number) + delta, now);
+  private addLevel(i: number, delta: number): void {
+    this.setLevel(i, (this.levels[3 * i] as number) + delta);
   }
 
   /** Output row of (queue or group) index and absolute interval k, or -1 inside the warm-up. */
@@ -628,29 +635,29 @@ class Replication {
    * Re-derives the integrated staff levels after capacity, busy or switching changed; a level is only
    * touched when it moved (most handlings change neither capacity nor the agents present).
    */
-  private staffLevelsChanged(g: number, now: number): void {
+  private staffLevelsChanged(g: number): void {
     if (this.unlimited[g] === 1) return; // capacity is infinite: only handling time is integrated
     const levels = this.levels;
     const cap = this.staff[g * STAFF + CAPACITY] as number;
-    if (levels[3 * this.capIdx(g)] !== cap) this.setLevel(this.capIdx(g), cap, now);
+    if (levels[3 * this.capIdx(g)] !== cap) this.setLevel(this.capIdx(g), cap);
     const engaged = (this.staff[g * STAFF + BUSY] as number) + (this.staff[g * STAFF + SWITCHING] as number);
     const present = Math.max(cap, engaged);
     const presentIdx = this.presentIdx(g);
-    if (levels[3 * presentIdx] !== present) this.setLevel(presentIdx, present, now);
+    if (levels[3 * presentIdx] !== present) this.setLevel(presentIdx, present);
   }
 
   /**
    * staffLevelsChanged after busy or switching moved (capacity did not, so its level is current):
    * only the agents present, max(capacity, engaged), may have changed.
    */
-  private presentChanged(g: number, now: number): void {
+  private presentChanged(g: number): void {
     if (this.unlimited[g] === 1) return;
     const present = Math.max(
       this.staff[g * STAFF + CAPACITY] as number,
       (this.staff[g * STAFF + BUSY] as number) + (this.staff[g * STAFF + SWITCHING] as number),
     );
     const presentIdx = this.presentIdx(g);
-    if (this.levels[3 * presentIdx] !== present) this.setLevel(presentIdx, present, now);
+    if (this.levels[3 * presentIdx] !== present) this.setLevel(presentIdx, present);
   }
 
   run(): ReplicationOutput {
@@ -661,77 +668,24 @@ class Replication {
       const schedule = (plan.groups[g] as ScenarioPlan["groups"][number]).schedule;
       this.productive[g] = schedule.productive[0] as number;
       this.staff[g * STAFF + CAPACITY] = this.productive[g] as number;
-      if (this.unlimited[g] === 0) this.setLevel(this.rosterIdx(g), schedule.rostered[0] as number, 0);
-      this.staffLevelsChanged(g, 0);
+      if (this.unlimited[g] === 0) this.setLevel(this.rosterIdx(g), schedule.rostered[0] as number);
+      this.staffLevelsChanged(g);
       this.scheduleCursor[g] = 1;
       if (schedule.times.length > 1)
         events.push(schedule.times[1] as number, PRIORITY_CAPACITY, g * 16 + KIND_CAPACITY);
     }
-    this.startIntervalDecisions(0, 0);
+    this.startIntervalDecisions(0);
     // The whole initial backlog queues up first, then agents on duty take from it by the routing
     // policy (placing it queue by queue would let the first queue's cases jump the line).
     for (let q = 0; q < this.Q; q++) this.placeInitialBacklog(q);
-    for (let g = 0; g < this.G; g++) this.fillAgents(g, 0);
+    for (let g = 0; g < this.G; g++) this.fillAgents(g);
     for (let q = 0; q < this.Q; q++) this.scheduleNextArrival(q);
     for (let q = 0; q < this.Q; q++) {
       const r = this.row(q, 0);
       if (r >= 0) this.qi.open_start[r] = this.queueState[q * QS + OPEN] as number;
     }
 
-    // Interval ticks and arrivals stay off the heap. A tick runs before every other event at its
-    // instant (it closes the interval that ends there) and an arrival after every other (it finds
-    // the agents freed then), so comparing their times with the heap's top gives the order the heap
-    // would, without a push and a pop for each; arrivals at one instant keep the order they were
-    // scheduled in. Half of a run's events are arrivals.
-    const interval = this.interval;
-    const K = this.K;
-    let boundary = 1;
-    let tickTime = interval;
-    this.openIntervalAt(0);
-    for (;;) {
-      const heapTime = events.peekTime();
-      const arrivalTime = this.nextArrivalTime;
-      if (tickTime <= heapTime && tickTime <= arrivalTime) {
-        this.eventCount++;
-        this.tick(boundary, tickTime);
-        if (boundary === K) break;
-        this.openIntervalAt(boundary);
-        boundary++;
-        tickTime = boundary * interval;
-        continue;
-      }
-      this.eventCount++;
-      if (arrivalTime < heapTime) {
-        const q = this.nextArrivalQueue;
-        this.arrive(q, arrivalTime);
-        this.scheduleNextArrival(q);
-        continue;
-      }
-      const now = heapTime;
-      const code = events.peekCode();
-      events.pop();
-      const index = code >>> 4;
-      switch (code & 15) {
-        case KIND_DEPARTURE:
-          this.depart(index, now);
-          break;
-        case KIND_ABANDON:
-          this.abandon(index, now);
-          break;
-        case KIND_CAPACITY:
-          this.capacityChange(index, now);
-          break;
-        case KIND_SWITCH_DONE:
-          this.switchDone(index, now);
-          break;
-        case KIND_DEPENDENCY_RETURN:
-          this.dependencyReturn(index, now);
-          break;
-        case KIND_REOPEN:
-          this.reopen(index, now);
-          break;
-      }
-    }
+    this.handleEvents();
     this.sweepOpenCycles();
     for (let q = 0; q < this.Q; q++) {
       // Every counted cycle that left was resolved or abandoned.
@@ -747,6 +701,68 @@ class Replication {
       groups: totalsRows(GROUP_TOTALS, this.groupTotals, this.G, GT),
       events: this.eventCount,
     };
+  }
+
+  /**
+   * The event loop, from time 0 to the horizon's last tick. A method of its own so that V8 spends its
+   * inlining budget for it on the handlers it calls, not on run()'s set-up and wind-down.
+   */
+  private handleEvents(): void {
+    const events = this.events;
+    // Interval ticks and arrivals stay off the heap. A tick runs before every other event at its
+    // instant (it closes the interval that ends there) and an arrival after every other (it finds
+    // the agents freed then), so comparing their times with the heap's top gives the order the heap
+    // would, without a push and a pop for each; arrivals at one instant keep the order they were
+    // scheduled in. Half of a run's events are arrivals.
+    const interval = this.interval;
+    const K = this.K;
+    let boundary = 1;
+    let tickTime = interval;
+    this.openIntervalAt(0);
+    for (;;) {
+      const heapTime = events.peekTime();
+      const arrivalTime = this.nextArrivalTime;
+      if (tickTime <= heapTime && tickTime <= arrivalTime) {
+        this.eventCount++;
+        this.now = tickTime;
+        this.tick(boundary);
+        if (boundary === K) break;
+        boundary++;
+        tickTime = boundary * interval;
+        continue;
+      }
+      this.eventCount++;
+      if (arrivalTime < heapTime) {
+        const q = this.nextArrivalQueue;
+        this.now = arrivalTime;
+        this.arrive(q);
+        this.scheduleNextArrival(q);
+        continue;
+      }
+      this.now = heapTime;
+      const code = events.pop();
+      const index = code >>> 4;
+      switch (code & 15) {
+        case KIND_DEPARTURE:
+          this.depart(index);
+          break;
+        case KIND_ABANDON:
+          this.abandon(index);
+          break;
+        case KIND_CAPACITY:
+          this.capacityChange(index);
+          break;
+        case KIND_SWITCH_DONE:
+          this.switchDone(index);
+          break;
+        case KIND_DEPENDENCY_RETURN:
+          this.dependencyReturn(index);
+          break;
+        case KIND_REOPEN:
+          this.reopen(index);
+          break;
+      }
+    }
   }
 
   private scheduleNextArrival(q: number): void {
@@ -773,7 +789,7 @@ class Replication {
   }
 
   /** A new cycle opens in queue q at `opened` (negative for the initial backlog). */
-  private openCycle(slot: number, q: number, opened: number, now: number): void {
+  private openCycle(slot: number, q: number, opened: number): void {
     const table = this.table;
     table.queue[slot] = q;
     table.cycleStart[slot] = opened;
@@ -786,7 +802,7 @@ class Replication {
     if (this.recordCases) this.startRecord(slot);
     const open = (this.queueState[q * QS + OPEN] as number) + 1;
     this.queueState[q * QS + OPEN] = open;
-    this.setLevel(this.openIdx(q), open, now);
+    this.setLevel(this.openIdx(q), open);
     (this.openCycles[q] as OpenCycles).add(slot);
     if (counted) this.countQueue(q, QT_ARRIVALS);
   }
@@ -827,8 +843,8 @@ class Replication {
     for (const age of ages) {
       const slot = this.table.allocate();
       this.newCase(slot);
-      this.openCycle(slot, q, -age, 0);
-      this.joinLine(slot, 0, true, -age);
+      this.openCycle(slot, q, -age);
+      this.joinLine(slot, true, -age);
     }
   }
 
@@ -839,44 +855,46 @@ class Replication {
     this.table.cycle[slot] = 1;
   }
 
-  private arrive(q: number, now: number): void {
+  private arrive(q: number): void {
+    const now = this.now;
     const slot = this.table.allocate();
     this.newCase(slot);
-    this.openCycle(slot, q, now, now);
+    this.openCycle(slot, q, now);
     this.countQueue(q, NOW_ARRIVALS);
-    this.enterLine(slot, now, true, now);
+    this.enterLine(slot, true, now);
   }
 
-  private reopen(slot: number, now: number): void {
+  private reopen(slot: number): void {
+    const now = this.now;
     const q = this.table.queue[slot] as number;
     if (this.recordCases) this.table.cycle[slot] = (this.table.cycle[slot] as number) + 1;
-    this.openCycle(slot, q, now, now);
+    this.openCycle(slot, q, now);
     this.countQueue(q, NOW_ARRIVALS);
     this.countQueue(q, NOW_REOPENED);
     if ((this.table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_REOPENED);
-    this.enterLine(slot, now, true, now);
+    this.enterLine(slot, true, now);
   }
 
   /**
    * The case looks for a free agent (best skill priority for its queue first); if none, it joins
    * the line. `entered` orders the FIFO line (a backlog case entered when it opened).
    */
-  private enterLine(slot: number, now: number, firstEntry: boolean, entered: number): void {
+  private enterLine(slot: number, firstEntry: boolean, entered: number): void {
     const q = this.table.queue[slot] as number;
     const groups = this.servingGroups;
     const end = this.servingFrom[q + 1] as number;
     for (let i = this.servingFrom[q] as number; i < end; i++) {
       const g = groups[i] as number;
       if (this.free(g) > 0 && (this.staff[g * STAFF + PENDING_SWITCH] as number) === 0) {
-        this.startService(slot, g, now);
+        this.startService(slot, g);
         return;
       }
     }
-    this.joinLine(slot, now, firstEntry, entered);
+    this.joinLine(slot, firstEntry, entered);
   }
 
   /** The case waits in its queue's line (and, on its first wait, its patience starts running). */
-  private joinLine(slot: number, now: number, firstEntry: boolean, entered: number): void {
+  private joinLine(slot: number, firstEntry: boolean, entered: number): void {
     const table = this.table;
     const q = table.queue[slot] as number;
     table.state[slot] = STATE_WAITING;
@@ -886,26 +904,28 @@ class Replication {
     this.queueState[q * QS + WAITING] = (this.queueState[q * QS + WAITING] as number) + 1;
     if (firstEntry) {
       if ((table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_DELAYED);
-      if (this.patience[q] !== undefined) this.startPatience(slot, q, now);
+      if (this.patience[q] !== undefined) this.startPatience(slot, q);
     }
   }
 
   /** The case's patience starts running: it abandons at the deadline unless an agent takes it first. */
-  private startPatience(slot: number, q: number, now: number): void {
+  private startPatience(slot: number, q: number): void {
+    const now = this.now;
     const deadline = now + (this.patience[q] as Distribution).sample(this.patienceRng[q] as Rng);
     this.table.deadline[slot] = deadline;
     this.events.push(deadline, PRIORITY_ABANDON, slot * 16 + KIND_ABANDON);
   }
 
-  private startService(slot: number, g: number, now: number): void {
+  private startService(slot: number, g: number): void {
+    const now = this.now;
     const table = this.table;
     const q = table.queue[slot] as number;
     table.state[slot] = STATE_IN_SERVICE;
     table.group[slot] = g;
     this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) + 1;
-    this.addLevel(this.busyQueueIdx(g, q), 1, now);
-    this.presentChanged(g, now);
-    if (Number.isNaN(table.firstStart[slot] as number)) this.firstTouch(slot, q, now);
+    this.addLevel(this.busyQueueIdx(g, q), 1);
+    this.presentChanged(g);
+    if (Number.isNaN(table.firstStart[slot] as number)) this.firstTouch(slot, q);
     const duration = (
       ((table.flags[slot] as number) & FLAG_FOLLOWUP ? this.followup[q] : this.handle[q]) as Distribution
     ).sample(this.handleRng[q] as Rng);
@@ -914,7 +934,8 @@ class Replication {
   }
 
   /** The cycle's first handling starts: its wait ends, and a response SLA is decided. */
-  private firstTouch(slot: number, q: number, now: number): void {
+  private firstTouch(slot: number, q: number): void {
+    const now = this.now;
     const table = this.table;
     table.firstStart[slot] = now;
     // Patience only covers the wait for a first handling (NaN: no deadline, as without patience).
@@ -944,7 +965,7 @@ class Replication {
     }
   }
 
-  private depart(slot: number, now: number): void {
+  private depart(slot: number): void {
     const table = this.table;
     const q = table.queue[slot] as number;
     const g = table.group[slot] as number;
@@ -952,25 +973,26 @@ class Replication {
     if ((table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_HANDLED);
     // Where the case goes is settled while its agent still counts as busy, so a reworked case
     // queues behind those already waiting instead of being grabbed back by its own agent.
-    if (this.mayContinue[q] === 0 || !this.continueElsewhere(slot, q, now)) this.resolve(slot, now);
+    if (this.mayContinue[q] === 0 || !this.continueElsewhere(slot, q)) this.resolve(slot);
     this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) - 1;
-    this.addLevel(this.busyQueueIdx(g, q), -1, now);
-    this.presentChanged(g, now);
-    this.fillAgents(g, now);
+    this.addLevel(this.busyQueueIdx(g, q), -1);
+    this.presentChanged(g);
+    this.fillAgents(g);
   }
 
   /**
    * After a handling, in a queue with rework or a dependency: the case goes back in line for rework,
    * or waits on the other party, or neither (false: it is resolved).
    */
-  private continueElsewhere(slot: number, q: number, now: number): boolean {
+  private continueElsewhere(slot: number, q: number): boolean {
+    const now = this.now;
     const table = this.table;
     const flags = table.flags[slot] as number;
     const rework = this.reworkProbability[q] as number;
     const dependency = this.dependency[q];
     if (rework > 0 && (this.reworkRng[q] as Rng).next() < rework) {
       if (this.recordCases) table.reworks[slot] = (table.reworks[slot] as number) + 1;
-      this.enterLine(slot, now, false, now);
+      this.enterLine(slot, false, now);
       return true;
     }
     if (
@@ -988,7 +1010,8 @@ class Replication {
     return false;
   }
 
-  private dependencyReturn(slot: number, now: number): void {
+  private dependencyReturn(slot: number): void {
+    const now = this.now;
     const table = this.table;
     const q = table.queue[slot] as number;
     const started = table.entered[slot] as number;
@@ -999,17 +1022,18 @@ class Replication {
       const paused = clock.between(started, now);
       table.due[slot] = clock.add(table.due[slot] as number, paused);
     }
-    this.enterLine(slot, now, false, now);
+    this.enterLine(slot, false, now);
   }
 
   /** A cycle leaves as resolved or abandoned: totals, the record, then reopen or free the slot. */
-  private closeCycle(slot: number, now: number, outcome: number): void {
+  private closeCycle(slot: number, outcome: number): void {
+    const now = this.now;
     const table = this.table;
     const q = table.queue[slot] as number;
     const flags = table.flags[slot] as number;
     const open = (this.queueState[q * QS + OPEN] as number) - 1;
     this.queueState[q * QS + OPEN] = open;
-    this.setLevel(this.openIdx(q), open, now);
+    this.setLevel(this.openIdx(q), open);
     this.countQueue(q, outcome === OUTCOME_RESOLVED ? NOW_RESOLVED : NOW_ABANDONED);
     if (flags & FLAG_COUNTED) {
       const inSystem = now - (table.cycleStart[slot] as number);
@@ -1021,18 +1045,15 @@ class Replication {
       this.addToQueue(q, QT_TIME_IN_SYSTEM, inSystem);
       if (flags & FLAG_RECORDED) this.record(slot, now, outcome);
     }
-    if (
-      outcome === OUTCOME_RESOLVED &&
-      this.reopenAfter[q] !== undefined &&
-      this.scheduleReopen(slot, q, now)
-    ) {
+    if (outcome === OUTCOME_RESOLVED && this.reopenAfter[q] !== undefined && this.scheduleReopen(slot, q)) {
       return;
     }
     table.release(slot);
   }
 
   /** A resolved cycle in a queue whose cases may reopen: true when this one will (its slot stays). */
-  private scheduleReopen(slot: number, q: number, now: number): boolean {
+  private scheduleReopen(slot: number, q: number): boolean {
+    const now = this.now;
     const reopen = this.reopenAfter[q] as NonNullable<QueuePlan["reopen"]>;
     if ((this.reopenRng[q] as Rng).next() >= reopen.probability) return false;
     const table = this.table;
@@ -1043,14 +1064,16 @@ class Replication {
     return true;
   }
 
-  private resolve(slot: number, now: number): void {
+  private resolve(slot: number): void {
+    const now = this.now;
     if (this.slaOnResponse[this.table.queue[slot] as number] === 0) {
       this.decide(slot, now <= (this.table.due[slot] as number));
     }
-    this.closeCycle(slot, now, OUTCOME_RESOLVED);
+    this.closeCycle(slot, OUTCOME_RESOLVED);
   }
 
-  private abandon(slot: number, now: number): void {
+  private abandon(slot: number): void {
+    const now = this.now;
     const table = this.table;
     // A timer for a case already handled (or a slot since reused) is stale.
     if (table.state[slot] !== STATE_WAITING || table.deadline[slot] !== now) return;
@@ -1058,29 +1081,29 @@ class Replication {
     this.queueState[q * QS + WAITING] = (this.queueState[q * QS + WAITING] as number) - 1;
     table.lineStamp[slot] = (table.lineStamp[slot] as number) + 1; // its line entry is now dead
     this.decide(slot, false);
-    this.closeCycle(slot, now, OUTCOME_ABANDONED);
+    this.closeCycle(slot, OUTCOME_ABANDONED);
   }
 
-  private capacityChange(g: number, now: number): void {
+  private capacityChange(g: number): void {
     const schedule = (this.plan.groups[g] as ScenarioPlan["groups"][number]).schedule;
     const i = this.scheduleCursor[g] as number;
     this.productive[g] = schedule.productive[i] as number;
     this.staff[g * STAFF + CAPACITY] = (this.productive[g] as number) + (this.overtime[g] as number);
-    this.setLevel(this.rosterIdx(g), schedule.rostered[i] as number, now);
-    this.staffLevelsChanged(g, now);
+    this.setLevel(this.rosterIdx(g), schedule.rostered[i] as number);
+    this.staffLevelsChanged(g);
     this.scheduleCursor[g] = i + 1;
     if (i + 1 < schedule.times.length) {
       this.events.push(schedule.times[i + 1] as number, PRIORITY_CAPACITY, g * 16 + KIND_CAPACITY);
     }
-    this.fillAgents(g, now);
+    this.fillAgents(g);
   }
 
   /** Free agents of group g take work (or switch, when their group's focus changed) while they can. */
-  private fillAgents(g: number, now: number): void {
+  private fillAgents(g: number): void {
     while (this.free(g) > 0) {
       if ((this.staff[g * STAFF + PENDING_SWITCH] as number) > 0) {
         this.staff[g * STAFF + PENDING_SWITCH] = (this.staff[g * STAFF + PENDING_SWITCH] as number) - 1;
-        this.startSwitch(g, now);
+        this.startSwitch(g);
         continue;
       }
       const slot = this.pickWork(g);
@@ -1088,21 +1111,22 @@ class Replication {
       const q = this.table.queue[slot] as number;
       (this.lines[q] as CaseLine).pop();
       this.queueState[q * QS + WAITING] = (this.queueState[q * QS + WAITING] as number) - 1;
-      this.startService(slot, g, now);
+      this.startService(slot, g);
     }
   }
 
-  private switchDone(g: number, now: number): void {
+  private switchDone(g: number): void {
     this.staff[g * STAFF + SWITCHING] = (this.staff[g * STAFF + SWITCHING] as number) - 1;
-    this.setLevel(this.switchIdx(g), this.staff[g * STAFF + SWITCHING] as number, now);
-    this.presentChanged(g, now);
-    this.fillAgents(g, now);
+    this.setLevel(this.switchIdx(g), this.staff[g * STAFF + SWITCHING] as number);
+    this.presentChanged(g);
+    this.fillAgents(g);
   }
 
-  private startSwitch(g: number, now: number): void {
+  private startSwitch(g: number): void {
+    const now = this.now;
     this.staff[g * STAFF + SWITCHING] = (this.staff[g * STAFF + SWITCHING] as number) + 1;
-    this.setLevel(this.switchIdx(g), this.staff[g * STAFF + SWITCHING] as number, now);
-    this.presentChanged(g, now);
+    this.setLevel(this.switchIdx(g), this.staff[g * STAFF + SWITCHING] as number);
+    this.presentChanged(g);
     this.events.push(now + this.switchCost, PRIORITY_SWITCH_DONE, g * 16 + KIND_SWITCH_DONE);
   }
 
@@ -1155,8 +1179,9 @@ class Replication {
     return best;
   }
 
-  /** Closes interval boundary-1 at `now`, then decides overtime and rebalancing for the next one. */
-  private tick(boundary: number, now: number): void {
+  /** Closes interval boundary-1 at `now`, then opens the next one and decides its overtime and rebalancing. */
+  private tick(boundary: number): void {
+    const now = this.now;
     const k = boundary - 1;
     const levels = this.levels;
     const area = this.area;
@@ -1241,11 +1266,15 @@ class Replication {
         this.qi.open_start[this.row(q, boundary)] = this.queueState[q * QS + OPEN] as number;
     }
     for (let q = 0; q < this.Q; q++) this.queueState.fill(0, q * QS + NOW_ARRIVALS, q * QS + QS);
-    if (boundary < this.K) this.startIntervalDecisions(boundary, now);
+    if (boundary < this.K) {
+      this.openIntervalAt(boundary);
+      this.startIntervalDecisions(boundary);
+    }
   }
 
   /** Overtime and rebalancing are decided at the start of each interval, from the state then. */
-  private startIntervalDecisions(k: number, now: number): void {
+  private startIntervalDecisions(k: number): void {
+    const now = this.now;
     const plan = this.plan;
     for (let g = 0; g < this.G; g++) {
       const group = plan.groups[g] as ScenarioPlan["groups"][number];
@@ -1274,9 +1303,9 @@ class Replication {
       if (extra !== this.overtime[g]) {
         this.overtime[g] = extra;
         this.staff[g * STAFF + CAPACITY] = (this.productive[g] as number) + extra;
-        this.setLevel(this.overtimeIdx(g), extra, now);
-        this.staffLevelsChanged(g, now);
-        this.fillAgents(g, now);
+        this.setLevel(this.overtimeIdx(g), extra);
+        this.staffLevelsChanged(g);
+        this.fillAgents(g);
       }
     }
     const rebalancing = plan.rebalancing;
@@ -1288,19 +1317,20 @@ class Replication {
         let worstRisk = rebalancing.at_risk;
         for (const skill of group.skills) {
           if ((this.queueState[skill.queue * QS + WAITING] as number) === 0) continue;
-          const risk = this.slaRisk((this.lines[skill.queue] as CaseLine).front(), now);
+          const risk = this.slaRisk((this.lines[skill.queue] as CaseLine).front());
           if (risk >= worstRisk && (worst < 0 || risk > worstRisk)) {
             worst = skill.queue;
             worstRisk = risk;
           }
         }
-        if (worst !== this.focus[g]) this.changeFocus(g, worst, now);
+        if (worst !== this.focus[g]) this.changeFocus(g, worst);
       }
     }
   }
 
   /** Share of its SLA target a waiting case has used (above 1 once past due), in business time. */
-  private slaRisk(slot: number, now: number): number {
+  private slaRisk(slot: number): number {
+    const now = this.now;
     const q = this.table.queue[slot] as number;
     const clock = this.slaClock[q] as BusinessClock;
     const target_s = this.slaTarget[q] as number;
@@ -1309,18 +1339,18 @@ class Replication {
   }
 
   /** Points group g at queue `focus` (-1: back to normal routing); every agent pays the switching cost. */
-  private changeFocus(g: number, focus: number, now: number): void {
+  private changeFocus(g: number, focus: number): void {
     this.focus[g] = focus;
     const i = g * GT + GT_FOCUS_CHANGES;
     this.groupTotals[i] = (this.groupTotals[i] as number) + 1;
     if (this.switchCost <= 0) {
-      this.fillAgents(g, now);
+      this.fillAgents(g);
       return;
     }
     // Busy agents switch when they finish; idle ones switch now.
     this.staff[g * STAFF + PENDING_SWITCH] = this.staff[g * STAFF + BUSY] as number;
     let idle = this.free(g);
-    while (idle-- > 0) this.startSwitch(g, now);
+    while (idle-- > 0) this.startSwitch(g);
   }
 
   /** At the horizon: count open cycles, settle SLA outcomes already past due, record what is open. */

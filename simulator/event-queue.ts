@@ -163,7 +163,7 @@ const PRIORITY_SPAN = 2 ** 44;
  *   sifts down: one pass instead of a pop's sift-down plus a push's sift-up. The top is removed for
  *   real only when it is next read and nothing has replaced it.
  * Keys are unique (the sequence), so the order events leave in does not depend on the heap's shape.
- * Read the next event with peekTime() then peekCode(), then pop().
+ * Read the next event's time with peekTime(), then pop() removes it and returns its code.
  */
 export class EventHeap {
   private times: Float64Array;
@@ -227,11 +227,16 @@ export class EventHeap {
     codes[hole] = code;
   }
 
-  /** Removes the earliest event (read it with peekTime() and peekCode() first); it must exist. */
-  pop(): void {
+  /**
+   * Removes the earliest event and returns its code (read its time with peekTime() first); it must
+   * exist. The entry stays in place until the next call, so a push that follows drops straight into
+   * the root instead of the last entry sifting down first.
+   */
+  pop(): number {
     if (this.topTaken) this.removeTop();
     if (this.held === 0) throw new RangeError("pop from an empty event heap");
     this.topTaken = true;
+    return this.codes[0] as number;
   }
 
   /** Drops the taken top: the last entry moves into the root and sifts down. */

@@ -188,15 +188,15 @@ describe("EventHeap (the scenario engine's queue)", () => {
       // Several pops without a peek between them: each must settle the one before.
       const pops = Math.min(queue.size, rng.nextInt(5));
       for (let i = 0; i < pops; i++) {
-        popped.push(heap.peekCode());
-        heap.pop();
+        popped.push(heap.pop()); // pop returns the code it removes
         expected.push(queue.pop());
       }
       expect(heap.size).toBe(queue.size);
     }
     while (queue.size > 0) {
-      popped.push(heap.peekCode());
-      heap.pop();
+      const code = heap.peekCode();
+      expect(heap.pop()).toBe(code);
+      popped.push(code);
       expected.push(queue.pop());
     }
     expect(popped).toEqual(expected);
