@@ -397,6 +397,8 @@ class Replication {
   private readonly reopenAfter: QueuePlan["reopen"][];
   /** Per queue, 1 when a handling may be followed by rework or a dependency wait instead of resolving. */
   private readonly mayContinue: Uint8Array;
+  /** Per queue, 1 when a resolved cycle may reopen. */
+  private readonly mayReopen: Uint8Array;
   private readonly slaClock: BusinessClock[];
   private readonly slaAlwaysOpen: Uint8Array;
   private readonly slaTarget: Float64Array;
@@ -480,6 +482,7 @@ class Replication {
     this.mayContinue = Uint8Array.from(plan.queues, (queue) =>
       queue.rework_probability > 0 || queue.dependency ? 1 : 0,
     );
+    this.mayReopen = Uint8Array.from(plan.queues, (queue) => (queue.reopen ? 1 : 0));
     // Each replication extends its own copy of a calendar, so that its due times never depend on
     // which replications ran before it in this process (or in this worker).
     const clocks = new Map<BusinessClock, BusinessClock>();
@@ -800,11 +803,13 @@ class Replication {
     const counted = this.warmup === 0 || opened >= this.warmup;
     table.flags[slot] = counted ? FLAG_COUNTED : 0;
     if (this.recordCases) this.startRecord(slot);
-    const open = (this.queueState[q * QS + OPEN] as number) + 1;
-    this.queueState[q * QS + OPEN] = open;
+    const queueState = this.queueState;
+    const at = q * QS;
+    const open = (queueState[at + OPEN] as number) + 1;
+    queueState[at + OPEN] = open;
     this.setLevel(this.openIdx(q), open);
     (this.openCycles[q] as OpenCycles).add(slot);
-    if (counted) this.countQueue(q, QT_ARRIVALS);
+    if (counted) queueState[at + QT_ARRIVALS] = (queueState[at + QT_ARRIVALS] as number) + 1;
   }
 
   // The methods below named for a rarer path keep it out of the hot methods that call them, which
@@ -856,12 +861,12 @@ class Replication {
   }
 
   private arrive(q: number): void {
-    const now = this.now;
     const slot = this.table.allocate();
-    this.newCase(slot);
-    this.openCycle(slot, q, now);
-    this.countQueue(q, NOW_ARRIVALS);
-    this.enterLine(slot, true, now);
+    if (this.recordCases) this.newCase(slot);
+    this.openCycle(slot, q, this.now);
+    const i = q * QS + NOW_ARRIVALS;
+    this.queueState[i] = (this.queueState[i] as number) + 1;
+    this.enterLine(slot, true);
   }
 
   private reopen(slot: number): void {
@@ -872,14 +877,14 @@ class Replication {
     this.countQueue(q, NOW_ARRIVALS);
     this.countQueue(q, NOW_REOPENED);
     if ((this.table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_REOPENED);
-    this.enterLine(slot, true, now);
+    this.enterLine(slot, true);
   }
 
   /**
    * The case looks for a free agent (best skill priority for its queue first); if none, it joins
-   * the line. `entered` orders the FIFO line (a backlog case entered when it opened).
+   * the line now.
    */
-  private enterLine(slot: number, firstEntry: boolean, entered: number): void {
+  private enterLine(slot: number, firstEntry: boolean): void {
     const q = this.table.queue[slot] as number;
     const groups = this.servingGroups;
     const end = this.servingFrom[q + 1] as number;
@@ -890,10 +895,13 @@ class Replication {
         return;
       }
     }
-    this.joinLine(slot, firstEntry, entered);
+    this.joinLine(slot, firstEntry, this.now);
   }
 
-  /** The case waits in its queue's line (and, on its first wait, its patience starts running). */
+  /**
+   * The case waits in its queue's line (and, on its first wait, its patience starts running).
+   * `entered` orders the FIFO line: now, or for the initial backlog the time the case opened.
+   */
   private joinLine(slot: number, firstEntry: boolean, entered: number): void {
     const table = this.table;
     const q = table.queue[slot] as number;
@@ -917,20 +925,21 @@ class Replication {
   }
 
   private startService(slot: number, g: number): void {
-    const now = this.now;
     const table = this.table;
     const q = table.queue[slot] as number;
     table.state[slot] = STATE_IN_SERVICE;
     table.group[slot] = g;
-    this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) + 1;
+    const staff = this.staff;
+    staff[g * STAFF + BUSY] = (staff[g * STAFF + BUSY] as number) + 1;
     this.addLevel(this.busyQueueIdx(g, q), 1);
     this.presentChanged(g);
     if (Number.isNaN(table.firstStart[slot] as number)) this.firstTouch(slot, q);
-    const duration = (
-      ((table.flags[slot] as number) & FLAG_FOLLOWUP ? this.followup[q] : this.handle[q]) as Distribution
-    ).sample(this.handleRng[q] as Rng);
-    if (this.recordCases) table.handled[slot] = (table.handled[slot] as number) + duration;
-    this.events.push(now + duration, PRIORITY_DEPARTURE, slot * 16 + KIND_DEPARTURE);
+    const flags = table.flags[slot] as number;
+    const duration = ((flags & FLAG_FOLLOWUP ? this.followup[q] : this.handle[q]) as Distribution).sample(
+      this.handleRng[q] as Rng,
+    );
+    if (flags & FLAG_RECORDED) table.handled[slot] = (table.handled[slot] as number) + duration;
+    this.events.push(this.now + duration, PRIORITY_DEPARTURE, slot * 16 + KIND_DEPARTURE);
   }
 
   /** The cycle's first handling starts: its wait ends, and a response SLA is decided. */
@@ -941,8 +950,11 @@ class Replication {
     // Patience only covers the wait for a first handling (NaN: no deadline, as without patience).
     table.deadline[slot] = Number.NaN;
     if ((table.flags[slot] as number) & FLAG_COUNTED) {
-      this.countQueue(q, QT_ANSWERED);
-      this.addToQueue(q, QT_WAIT_ANSWERED, now - (table.cycleStart[slot] as number));
+      const queueState = this.queueState;
+      const at = q * QS;
+      queueState[at + QT_ANSWERED] = (queueState[at + QT_ANSWERED] as number) + 1;
+      const wait = now - (table.cycleStart[slot] as number);
+      queueState[at + QT_WAIT_ANSWERED] = (queueState[at + QT_WAIT_ANSWERED] as number) + wait;
     }
     if (this.slaOnResponse[q] === 1) this.decide(slot, now <= (table.due[slot] as number));
   }
@@ -954,13 +966,17 @@ class Replication {
     if (flags & FLAG_DECIDED) return;
     table.flags[slot] = flags | FLAG_DECIDED;
     const q = table.queue[slot] as number;
-    if (flags & FLAG_COUNTED) this.countQueue(q, met ? QT_SLA_MET : QT_SLA_BREACHED);
+    if (flags & FLAG_COUNTED) {
+      const i = q * QS + (met ? QT_SLA_MET : QT_SLA_BREACHED);
+      this.queueState[i] = (this.queueState[i] as number) + 1;
+    }
     const due = table.due[slot] as number;
     if (due < this.horizon && due >= this.warmup) {
       const r = this.row(q, this.intervalOf(due));
       if (r >= 0) {
-        this.qi.sla_due[r] = (this.qi.sla_due[r] as number) + 1;
-        if (met) this.qi.sla_met[r] = (this.qi.sla_met[r] as number) + 1;
+        const qi = this.qi;
+        qi.sla_due[r] = (qi.sla_due[r] as number) + 1;
+        if (met) qi.sla_met[r] = (qi.sla_met[r] as number) + 1;
       }
     }
   }
@@ -969,12 +985,17 @@ class Replication {
     const table = this.table;
     const q = table.queue[slot] as number;
     const g = table.group[slot] as number;
-    this.countQueue(q, NOW_HANDLED);
-    if ((table.flags[slot] as number) & FLAG_COUNTED) this.countQueue(q, QT_HANDLED);
+    const queueState = this.queueState;
+    const at = q * QS;
+    queueState[at + NOW_HANDLED] = (queueState[at + NOW_HANDLED] as number) + 1;
+    if ((table.flags[slot] as number) & FLAG_COUNTED) {
+      queueState[at + QT_HANDLED] = (queueState[at + QT_HANDLED] as number) + 1;
+    }
     // Where the case goes is settled while its agent still counts as busy, so a reworked case
     // queues behind those already waiting instead of being grabbed back by its own agent.
     if (this.mayContinue[q] === 0 || !this.continueElsewhere(slot, q)) this.resolve(slot);
-    this.staff[g * STAFF + BUSY] = (this.staff[g * STAFF + BUSY] as number) - 1;
+    const staff = this.staff;
+    staff[g * STAFF + BUSY] = (staff[g * STAFF + BUSY] as number) - 1;
     this.addLevel(this.busyQueueIdx(g, q), -1);
     this.presentChanged(g);
     this.fillAgents(g);
@@ -992,7 +1013,7 @@ class Replication {
     const dependency = this.dependency[q];
     if (rework > 0 && (this.reworkRng[q] as Rng).next() < rework) {
       if (this.recordCases) table.reworks[slot] = (table.reworks[slot] as number) + 1;
-      this.enterLine(slot, false, now);
+      this.enterLine(slot, false);
       return true;
     }
     if (
@@ -1022,7 +1043,7 @@ class Replication {
       const paused = clock.between(started, now);
       table.due[slot] = clock.add(table.due[slot] as number, paused);
     }
-    this.enterLine(slot, false, now);
+    this.enterLine(slot, false);
   }
 
   /** A cycle leaves as resolved or abandoned: totals, the record, then reopen or free the slot. */
@@ -1031,23 +1052,23 @@ class Replication {
     const table = this.table;
     const q = table.queue[slot] as number;
     const flags = table.flags[slot] as number;
-    const open = (this.queueState[q * QS + OPEN] as number) - 1;
-    this.queueState[q * QS + OPEN] = open;
+    const queueState = this.queueState;
+    const at = q * QS;
+    const resolved = outcome === OUTCOME_RESOLVED;
+    const open = (queueState[at + OPEN] as number) - 1;
+    queueState[at + OPEN] = open;
     this.setLevel(this.openIdx(q), open);
-    this.countQueue(q, outcome === OUTCOME_RESOLVED ? NOW_RESOLVED : NOW_ABANDONED);
+    const inInterval = at + (resolved ? NOW_RESOLVED : NOW_ABANDONED);
+    queueState[inInterval] = (queueState[inInterval] as number) + 1;
     if (flags & FLAG_COUNTED) {
       const inSystem = now - (table.cycleStart[slot] as number);
-      if (outcome === OUTCOME_RESOLVED) this.countQueue(q, QT_RESOLVED);
-      else {
-        this.countQueue(q, QT_ABANDONED);
-        this.addToQueue(q, QT_WAIT_ABANDONED, inSystem);
-      }
-      this.addToQueue(q, QT_TIME_IN_SYSTEM, inSystem);
+      const total = at + (resolved ? QT_RESOLVED : QT_ABANDONED);
+      queueState[total] = (queueState[total] as number) + 1;
+      if (!resolved) this.addToQueue(q, QT_WAIT_ABANDONED, inSystem);
+      queueState[at + QT_TIME_IN_SYSTEM] = (queueState[at + QT_TIME_IN_SYSTEM] as number) + inSystem;
       if (flags & FLAG_RECORDED) this.record(slot, now, outcome);
     }
-    if (outcome === OUTCOME_RESOLVED && this.reopenAfter[q] !== undefined && this.scheduleReopen(slot, q)) {
-      return;
-    }
+    if (resolved && this.mayReopen[q] === 1 && this.scheduleReopen(slot, q)) return;
     table.release(slot);
   }
 
