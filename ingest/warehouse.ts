@@ -5,13 +5,13 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import {
-  type DuckDBConnection,
-  DuckDBInstance,
-  type DuckDBResultReader,
-  DuckDBTypeId,
-  type DuckDBValue,
-} from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
+
+/**
+ * DuckDB's bindings, loaded by the first open rather than with this module: every CLI command imports
+ * this module, and loading the native library takes 0.4–0.8 s that `erlang` or `--help` never need.
+ */
+let duckdb: typeof import("@duckdb/node-api") | undefined;
 
 export const DEFAULT_WAREHOUSE = "warehouse.duckdb";
 
@@ -61,9 +61,13 @@ export class Warehouse {
       }
       if (!existsSync(dirname(absolute))) throw new WarehouseOpenError(path, "its folder does not exist");
     }
+    duckdb ??= await import("@duckdb/node-api");
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(absolute, options.readOnly ? { access_mode: "READ_ONLY" } : {});
+      instance = await duckdb.DuckDBInstance.create(
+        absolute,
+        options.readOnly ? { access_mode: "READ_ONLY" } : {},
+      );
     } catch (error) {
       throw translateOpenError(path, error);
     }
@@ -161,7 +165,9 @@ function translateOpenError(path: string, error: unknown): Error {
 /** Rows as plain objects; a DATE (a calendar day, no instant) becomes its 'YYYY-MM-DD' text. */
 function plainRows(reader: DuckDBResultReader): Row[] {
   const names = reader.columnNames();
-  const dates = new Set(names.filter((_, i) => reader.columnTypeId(i) === DuckDBTypeId.DATE));
+  // A reader exists only once a warehouse was opened, so the bindings are loaded.
+  const DATE = (duckdb as typeof import("@duckdb/node-api")).DuckDBTypeId.DATE;
+  const dates = new Set(names.filter((_, i) => reader.columnTypeId(i) === DATE));
   return reader.getRowObjectsJS().map((row) => {
     const out: Row = {};
     for (const [key, value] of Object.entries(row)) {

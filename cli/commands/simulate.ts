@@ -5,13 +5,6 @@ import { defaultWorkers, startReplicationPool } from "../../simulator/replicatio
 import { runScenario, type SimulationSummary } from "../../simulator/run-scenario.ts";
 import { loadScenario, ScenarioError, type ScenarioSpec } from "../../simulator/scenario.ts";
 import { compileScenario } from "../../simulator/scenario-plan.ts";
-import {
-  createSimTables,
-  deleteRun,
-  replicationWriter,
-  runId,
-  writeRunSummary,
-} from "../../simulator/sim-tables.ts";
 import { CliError } from "../errors.ts";
 import { dbOption, parseInteger } from "../options.ts";
 import { formatTable } from "../output.ts";
@@ -110,6 +103,11 @@ export async function runSimulate(
   startReplicationPool(workers);
   const seed = options.seed ?? spec.seed;
   const plan = compileScenario(spec);
+  // Loaded here, not with the module: it loads DuckDB, which `staff` and `erlang` (importing this
+  // command's option checks) never use.
+  const { createSimTables, deleteRun, replicationWriter, runId, writeRunSummary } = await import(
+    "../../simulator/sim-tables.ts"
+  );
   const id = runId(spec.name, readFileSync(file, "utf8"), seed, replications);
   const started = performance.now();
   const summary = await withWarehouse(options.db, (warehouse) =>
