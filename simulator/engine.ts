@@ -1200,7 +1200,7 @@ class Replication {
     return best;
   }
 
-  /** Closes interval boundary-1 at `now`, then opens the next one and decides its overtime and rebalancing. */
+  /** Closes interval boundary-1 (the clock is at its end), then opens the next one and decides its overtime and rebalancing. */
   private tick(boundary: number): void {
     const now = this.now;
     const k = boundary - 1;
