@@ -6,7 +6,8 @@
  * 2. `orderops site`, timed;
  * 3. every page served from 127.0.0.1 and opened in a fresh browser context (no cache): the bytes the
  *    page requested (the sum over its requests, uncompressed as the test server sends them; gzip
- *    beside it), and the time from navigation start to the page's main chart drawn, median of five.
+ *    beside it), and the time from navigation start to the page's main chart drawn, median of five,
+ *    navigated once the new window has settled (SETTLE_MS) and, beside it, the moment it opens.
  *    "Drawn" is timed inside the page (drawnAtProbe), not by polling for the chart from outside.
  * Targets (issue 8): every page interactive within 1 s locally, under 2 MB transferred.
  */
@@ -35,6 +36,14 @@ const PAGES = [
 ];
 // Five cold visits a page: the median holds up on a shared machine whose load moves from run to run.
 const RUNS = 5;
+/**
+ * A fresh context (no cache) is a new browser window, and for about 1.5 s after a window opens Chromium
+ * (156, headless) runs the renderer of its address-bar popup at about one core (measured: 1.4–1.55 CPU-s
+ * in that time), exactly while a page navigated at once would load. A reader's browser is already open,
+ * so each cold visit waits this long after the window opens before navigating; a visit navigated at once
+ * is timed beside it ("window just opened").
+ */
+const SETTLE_MS = 2500;
 const root = fileURLToPath(new URL("../", import.meta.url));
 const dir = join(root, "bench", ".data", "site");
 
@@ -109,7 +118,22 @@ const rows: {
   busy: number;
   cpu: number;
   warm: number;
+  fresh: number;
 }[] = [];
+
+/** A cold visit navigated as soon as its window opens: milliseconds to the main chart. */
+async function visitInFreshWindow(page: (typeof PAGES)[number]): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    await context.addInitScript(drawnAtProbe(page.ready));
+    const tab = await context.newPage();
+    await tab.goto(`${server.origin}${page.path}`, { waitUntil: "commit" });
+    return await drawnAt(tab);
+  } finally {
+    await context.close();
+  }
+}
+
 const loadBefore = loadavg()[0] ?? 0;
 try {
   for (const page of PAGES) {
@@ -117,13 +141,16 @@ try {
     const busy: number[] = [];
     const cpu: number[] = [];
     const warm: number[] = [];
+    const fresh: number[] = [];
     let requests = 0;
     let bytes = 0;
     let gzip = 0;
     for (let run = 0; run < RUNS; run++) {
+      fresh.push(await visitInFreshWindow(page));
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.addInitScript(drawnAtProbe(page.ready));
       const tab = await context.newPage();
+      await new Promise((settled) => setTimeout(settled, SETTLE_MS));
       // Main-thread busy time (tasks: script, style, layout, paint) up to the main chart: the part of
       // the wait that is the page's own work rather than the network or other processes.
       const cdp = await context.newCDPSession(tab);
@@ -167,9 +194,10 @@ try {
       busy: median(busy),
       cpu: median(cpu),
       warm: median(warm),
+      fresh: median(fresh),
     });
     console.error(
-      `${page.name}: ${requests} requests, ${(bytes / 1e6).toFixed(2)} MB, ${Math.round(median(times))} ms (busy ${Math.round(median(busy))} ms, CPU ${Math.round(median(cpu))} ms), from the cache ${Math.round(median(warm))} ms`,
+      `${page.name}: ${requests} requests, ${(bytes / 1e6).toFixed(2)} MB, ${Math.round(median(times))} ms (busy ${Math.round(median(busy))} ms, CPU ${Math.round(median(cpu))} ms), from the cache ${Math.round(median(warm))} ms, window just opened ${Math.round(median(fresh))} ms`,
     );
   }
 } finally {
@@ -194,6 +222,8 @@ const heaviest = rows.reduce((a, b) => (b.bytes > a.bytes ? b : a));
 const slowest = rows.reduce((a, b) => (b.ms > a.ms ? b : a));
 const within = rows.filter((r) => r.ms <= 1000).length;
 const withinWarm = rows.filter((r) => r.warm <= 1000).length;
+const withinFresh = rows.filter((r) => r.fresh <= 1000).length;
+const slowestFresh = rows.reduce((a, b) => (b.fresh > a.fresh ? b : a));
 const slowestWarm = rows.reduce((a, b) => (b.warm > a.warm ? b : a));
 const floor = rows.find((r) => r.page === "Glossary") ?? rows[0] ?? { ms: 0, busy: 0, cpu: 0 };
 const mostCpu = rows.reduce((a, b) => (b.cpu > a.cpu ? b : a));
@@ -205,11 +235,12 @@ writeSection(
 
 ${today()} on ${machine()}. \`node bin/run-ts.js bench/site.ts\`: the demo year (seed 42, scale 1:
 ${(data.orders ?? 0).toLocaleString("en-US")} orders, ${(data.cases ?? 0).toLocaleString("en-US")} cases, ${(data.queue_days ?? 0).toLocaleString("en-US")} queue-days) with ${data.sim_runs ?? 0} simulated
-scenarios and a backtest; Chromium (headless) on the same machine, each page in a fresh context (no cache).
+scenarios and a backtest; Chromium (headless) on the same machine, each page in a fresh context (no cache),
+navigated ${SETTLE_MS / 1000} s after its window opened (below).
 
 - **Site build** (\`orderops site\`): **${buildSeconds.toFixed(1)} s** for ${PAGES.length} pages and ${loaders} data loaders; the built site is ${mb(siteBytes)} MB.
 - **Heaviest page**: ${heaviest.page}, **${mb(heaviest.bytes)} MB** requested (${mb(heaviest.gzip)} MB gzipped) — target under 2 MB.
-- **Slowest page to interactive**: ${slowest.page}, **${Math.round(slowest.ms)} ms** from navigation start to its main chart drawn, first visit (median of ${RUNS}); **${Math.round(slowestWarm.warm)} ms** (${slowestWarm.page}) at the slowest when the site's libraries are already in the browser's cache, as when coming from another page — target 1 s.
+- **Slowest page to interactive**: ${slowest.page}, **${Math.round(slowest.ms)} ms** from navigation start to its main chart drawn, first visit (median of ${RUNS}); ${Math.round(slowestFresh.fresh)} ms (${slowestFresh.page}) navigating the moment the window opens; **${Math.round(slowestWarm.warm)} ms** (${slowestWarm.page}) at the slowest when the site's libraries are already in the browser's cache, as when coming from another page — target 1 s.
 
 ${table(
   rows.map((r) => ({
@@ -221,10 +252,14 @@ ${table(
     "main-thread busy ms": Math.round(r.busy),
     "main-thread CPU ms": Math.round(r.cpu),
     "ms from the cache": Math.round(r.warm),
+    "ms, window just opened": Math.round(r.fresh),
   })),
 )}
 
-"Ms to main chart" is timed inside the page: the frame after the chart's element first appears, in
+"Ms to main chart" is a first visit in a new browser context (an empty cache), navigated ${SETTLE_MS / 1000} s after
+its window opened: for about 1.5 s after a window opens, Chromium runs the renderer of the window's
+address-bar popup at about one core of this 2-core machine, which a reader's already open browser does not
+do. "Window just opened" is the same visit navigated at once (${withinFresh} of ${rows.length} pages within 1 s that way). The time is taken inside the page: the frame after the chart's element first appears, in
 milliseconds since navigation start (polling for it from outside, as before, read 50–300 ms late).
 "Requested" is the sum of the bytes of every file the page loaded (HTML, scripts, styles, JSON artefacts),
 as the test server sends them, uncompressed; a server that compresses sends about the gzipped figure.
@@ -233,9 +268,9 @@ handling each response) in wall-clock time; "main-thread CPU" is the same tasks 
 which a loaded machine stretches far less: the page's own work. The rest of the wait is the local server and
 the other processes on the machine. Plot and Inputs arrive as one module each (docs/site.md, "Loading
 fast"). The 1 s target is ${within === rows.length ? "met" : "not met"} on a first visit on this machine (${within} of ${rows.length} pages within it; ${withinWarm} of
-${rows.length} from the cache; the most main-thread CPU a page takes is ${Math.round(mostCpu.cpu)} ms, ${mostCpu.page}): the
-glossary, which draws no chart and loads no charting library, already takes ${Math.round(floor.ms)} ms (${Math.round(floor.busy)} ms busy,
-${Math.round(floor.cpu)} ms CPU) here, the floor this machine puts under every page. Load average (1 min) on this
+${rows.length} from the cache; the most main-thread CPU a page takes is ${Math.round(mostCpu.cpu)} ms, ${mostCpu.page}). The
+glossary, which draws no chart and loads no charting library, takes ${Math.round(floor.ms)} ms (${Math.round(floor.busy)} ms busy,
+${Math.round(floor.cpu)} ms CPU) here: the floor this machine puts under every page. Load average (1 min) on this
 ${cpus().length}-core machine: ${loadBefore.toFixed(1)} when the page loads started, ${loadAfter.toFixed(1)} when they ended.`,
 );
 console.error("written to docs/benchmarks.md (section site)");

@@ -5,10 +5,12 @@
  * Framework keeps its cache inside the source folder: a second build waits for the first (a lock file
  * holding the builder's process id; a lock whose process is gone is stale and taken over). The data
  * loaders' artefacts are built in this process before the build, into Framework's cache, and the charting and input
- * libraries are bundled into one module each (see bundleLibraries). After the build, each page's first
- * artefacts are preloaded with its scripts (see preloadFirstArtefacts).
+ * libraries are bundled into one module each (see bundleLibraries). After the build, the site's own
+ * modules are merged into a few (see mergeModules) and each page's first artefacts are preloaded with
+ * its scripts (see preloadFirstArtefacts).
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -23,7 +25,7 @@ import {
   writeSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative as relativePath, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build as esbuild } from "esbuild";
 import { withWarehouse } from "../ingest/warehouse.ts";
@@ -113,6 +115,11 @@ export async function buildSite(options: SiteBuildOptions): Promise<void> {
       env,
       log: options.log ?? (() => {}),
     });
+    const merged = await mergeModules(resolve(options.out));
+    if (merged.groups > 0)
+      options.log?.(
+        `merged ${merged.modules} modules into ${merged.groups} (reports/build-site.ts, mergeModules)`,
+      );
     preloadFirstArtefacts(resolve(options.out));
   } finally {
     closeSync(lock);
@@ -189,6 +196,272 @@ async function bundleLibraries(): Promise<void> {
   }
 }
 
+/** The built site's own modules (Framework's client, the site's components), which mergeModules merges. */
+const MODULE_FOLDERS = ["_observablehq", "_import"];
+
+/**
+ * Merges the built site's own modules into a few, so that a page loads a few modules besides the
+ * libraries rather than a dozen. Framework serves every module as its own file: its client as three
+ * (client, runtime, stdlib) and each of the site's components as one, and every page imports nine or
+ * ten of those — each a request, queued behind the browser's six connections to the host, with its own
+ * fetch, compile and instantiation. Here the modules of a folder that import the same libraries (the
+ * `_node/` and `_npm/` modules they reach through their static imports) become one module: Framework's
+ * client one, the components that import no library one, those that import Inputs one, those that
+ * import Plot one. A page loads no library it did not load before, and the merged modules are shared
+ * by every page, as the libraries are. Each merged module is named by its content's hash, as
+ * Framework names its files; the pages' imports and `modulepreload` links are rewritten to it, and
+ * the modules it replaces are removed. A page importing any part of a merged module runs every part's
+ * top-level code: the components only define functions and formats, so nothing else changes.
+ *
+ * Left as Framework wrote them: a module with a default export or an `export *` (a merged module
+ * re-exports its parts by name), a module another kept module imports (its importer's file, named by
+ * its content, would change), a module a kept or merged module imports dynamically (it stays lazy),
+ * and the modules of a group whose parts export the same name. If the groups would import each other
+ * in a cycle, nothing is merged.
+ */
+export async function mergeModules(site: string): Promise<{ modules: number; groups: number }> {
+  const out = resolve(site);
+  const none = { modules: 0, groups: 0 };
+  const candidates = new Set(
+    MODULE_FOLDERS.flatMap((folder) => {
+      const root = join(out, folder);
+      return existsSync(root) ? filesUnder(root).filter((file) => file.endsWith(".js")) : [];
+    }),
+  );
+  if (candidates.size < 2) return none;
+  const pathOf = (importer: string, specifier: string): string | null => {
+    if (/^\.{0,2}\//.test(specifier)) {
+      const clean = specifier.replace(/[?#].*$/, "");
+      return clean.startsWith("/") ? join(out, clean) : resolve(dirname(importer), clean);
+    }
+    return null;
+  };
+
+  // Each module's imports (every specifier left external, so each module is read on its own) and exports.
+  const imports = new Map<string, { target: string; static: boolean }[]>();
+  const graph = await esbuild({
+    entryPoints: [...candidates],
+    bundle: true,
+    format: "esm",
+    write: false,
+    metafile: true,
+    outdir: join(out, ".merge"),
+    outbase: out,
+    absWorkingDir: out,
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "imports",
+        setup(build) {
+          build.onResolve({ filter: /.*/ }, (args) => {
+            if (args.kind === "entry-point") return undefined;
+            const list = imports.get(args.importer) ?? [];
+            list.push({
+              target: pathOf(args.importer, args.path) ?? args.path,
+              static: args.kind === "import-statement",
+            });
+            imports.set(args.importer, list);
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  const exportsOf = new Map<string, string[]>();
+  for (const output of Object.values(graph.metafile.outputs))
+    if (output.entryPoint) exportsOf.set(resolve(out, output.entryPoint), output.exports);
+
+  // The libraries each module reaches through static imports; a static cycle between modules: no merge.
+  const libraries = new Map<string, Set<string>>();
+  const visiting = new Set<string>();
+  const reach = (module: string): Set<string> | null => {
+    const known = libraries.get(module);
+    if (known) return known;
+    if (visiting.has(module)) return null;
+    visiting.add(module);
+    const found = new Set<string>();
+    for (const { target, static: isStatic } of imports.get(module) ?? []) {
+      if (!isStatic) continue;
+      if (!candidates.has(target)) {
+        found.add(target);
+        continue;
+      }
+      const further = reach(target);
+      if (!further) return null;
+      for (const library of further) found.add(library);
+    }
+    visiting.delete(module);
+    libraries.set(module, found);
+    return found;
+  };
+  for (const module of candidates) if (!reach(module)) return none;
+
+  // Which modules stay as they are; whatever a kept module imports, or any module imports lazily, stays too.
+  const kept = new Set<string>();
+  for (const module of candidates) {
+    const text = readFileSync(module, "utf8");
+    if ((exportsOf.get(module) ?? ["default"]).includes("default") || /\bexport\s*\*/.test(text))
+      kept.add(module);
+    for (const { target, static: isStatic } of imports.get(module) ?? [])
+      if (!isStatic && candidates.has(target)) kept.add(target);
+  }
+  const groupKey = (module: string) =>
+    `${dirname(module)}\n${[...(libraries.get(module) ?? [])].sort().join("\n")}`;
+  let groups = new Map<string, string[]>();
+  for (;;) {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const module of kept)
+        for (const { target } of imports.get(module) ?? [])
+          if (candidates.has(target) && !kept.has(target)) {
+            kept.add(target);
+            changed = true;
+          }
+    }
+    groups = new Map();
+    for (const module of [...candidates].sort()) {
+      if (kept.has(module)) continue;
+      const key = groupKey(module);
+      groups.set(key, [...(groups.get(key) ?? []), module]);
+    }
+    // A group of one gains nothing; a group whose parts export one name twice cannot re-export both.
+    let split = false;
+    for (const members of groups.values()) {
+      const names = members.flatMap((module) => exportsOf.get(module) ?? []);
+      if (members.length < 2 || new Set(names).size !== names.length) {
+        for (const module of members) kept.add(module);
+        split = true;
+      }
+    }
+    if (!split) break;
+  }
+  if (!groups.size) return none;
+
+  // Merge the groups, each after the groups it imports (a cycle between groups: no merge).
+  const groupOf = new Map<string, string>();
+  for (const [key, members] of groups) for (const module of members) groupOf.set(module, key);
+  const order: string[] = [];
+  const placing = new Set<string>();
+  const place = (key: string): boolean => {
+    if (order.includes(key)) return true;
+    if (placing.has(key)) return false;
+    placing.add(key);
+    for (const module of groups.get(key) ?? [])
+      for (const { target } of imports.get(module) ?? []) {
+        const other = groupOf.get(target);
+        if (other && other !== key && !place(other)) return false;
+      }
+    order.push(key);
+    return true;
+  };
+  for (const key of groups.keys()) if (!place(key)) return none;
+  const mergedFile = new Map<string, string>();
+  for (const key of order) {
+    const members = groups.get(key) ?? [];
+    const folder = dirname(members[0] as string);
+    const relative = (target: string) => moduleSpecifier(folder, target);
+    const result = await esbuild({
+      stdin: {
+        contents: members.map((module) => `export * from ${JSON.stringify(relative(module))};`).join("\n"),
+        resolveDir: folder,
+        sourcefile: "merged.js",
+        loader: "js",
+      },
+      bundle: true,
+      format: "esm",
+      platform: "browser",
+      target: ["es2022", "chrome96", "firefox96", "safari16"],
+      // Names are kept, so that stack traces and profiles still name the site's functions.
+      minifyWhitespace: true,
+      minifySyntax: true,
+      write: false,
+      logLevel: "silent",
+      plugins: [
+        {
+          name: "merge",
+          setup(build) {
+            build.onResolve({ filter: /.*/ }, (args) => {
+              const importer = isAbsolute(args.importer) ? args.importer : join(folder, "merged.js");
+              const target = pathOf(importer, args.path);
+              if (target && groupOf.get(target) === key) return { path: target };
+              const other = target ? mergedFile.get(target) : undefined;
+              // Another group's module: its merged module (the same folder or another); anything else
+              // (a library, a kept module) as written — the merged module sits in its parts' folder.
+              return { path: other ? relative(other) : args.path, external: true };
+            });
+          },
+        },
+      ],
+    });
+    const [bundle] = result.outputFiles;
+    if (!bundle)
+      throw new SiteBuildError(`merging ${members.length} modules in ${folder} produced no output`);
+    const names = [...new Set([...(libraries.get(members[0] as string) ?? [])].map(libraryName))].sort();
+    const hash = createHash("sha256").update(bundle.text).digest("hex").slice(0, 8);
+    const file = join(folder, `${["merged", ...names].join("-")}.${hash}.js`);
+    writeFileSync(file, bundle.text);
+    for (const module of members) mergedFile.set(module, file);
+  }
+
+  // Point the pages at the merged modules, one modulepreload each, and remove the modules merged.
+  for (const page of htmlPages(out)) {
+    const html = readFileSync(page, "utf8");
+    const rewritten = html.replace(
+      /(["'])(\.{0,2}\/[^"'\s]+\.js)\1/g,
+      (whole, quote: string, specifier: string) => {
+        const target = pathOf(page, specifier);
+        const file = target ? mergedFile.get(target) : undefined;
+        if (!file) return whole;
+        const path = specifier.startsWith("/")
+          ? `/${relativePath(out, file)}`
+          : moduleSpecifier(dirname(page), file);
+        return `${quote}${path}${quote}`;
+      },
+    );
+    const seen = new Set<string>();
+    const lines = rewritten.split("\n").filter((line) => {
+      if (!line.startsWith('<link rel="modulepreload"')) return true;
+      if (seen.has(line)) return false;
+      seen.add(line);
+      return true;
+    });
+    writeFileSync(page, lines.join("\n"));
+  }
+  for (const module of mergedFile.keys()) rmSync(module);
+  return { modules: mergedFile.size, groups: order.length };
+}
+
+/** The relative specifier of `file` in a module or page in `folder`: "./x.js", "../x.js". */
+function moduleSpecifier(folder: string, file: string): string {
+  const path = relativePath(folder, file).split("\\").join("/");
+  return path.startsWith(".") ? path : `./${path}`;
+}
+
+/** A short name for a library a merged module imports: `…/_node/@observablehq/plot@0.6.17/index.js` → plot. */
+function libraryName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  const at = parts.findIndex((part) => part === "_node" || part === "_npm");
+  const scoped = at >= 0 && parts[at + 1]?.startsWith("@");
+  const name = at >= 0 ? (parts[at + (scoped ? 2 : 1)] ?? "").replace(/@.*$/, "") : "";
+  return name.toLowerCase().replace(/[^a-z0-9-]/g, "") || "lib";
+}
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** The built pages: every .html file, not in a folder of Framework's (`_observablehq`, `_file`, …). */
+function htmlPages(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name.startsWith("_") ? [] : htmlPages(path);
+    return entry.name.endsWith(".html") ? [path] : [];
+  });
+}
+
 /**
  * Lets each built page request its first artefacts together with its scripts. Framework requests a file
  * only when the cell reading it runs, and no cell runs before Framework's client has loaded, the page has
@@ -201,14 +474,8 @@ async function bundleLibraries(): Promise<void> {
  * A page whose code does not have this shape is left as Framework wrote it.
  */
 export function preloadFirstArtefacts(out: string): void {
-  const pages = (folder: string): string[] =>
-    readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) return entry.name.startsWith("_") ? [] : pages(path);
-      return entry.name.endsWith(".html") ? [path] : [];
-    });
   const attribute = (text: string) => text.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
-  for (const page of pages(out)) {
+  for (const page of htmlPages(out)) {
     const html = readFileSync(page, "utf8");
     // registerFile("./data/x.json", {"name":…,"path":"./_file/data/x.0123abcd.json",…}): the built file.
     const built = new Map<string, string>();

@@ -432,6 +432,11 @@ describe("every page in Chromium", { timeout: 120_000 }, () => {
       // thirty-odd d3 modules.
       const libraries = v.requested.filter((p) => p.startsWith("/_node/"));
       expect(libraries.every((p) => /^\/_node\/@observablehq\/(plot|inputs)@/.test(p))).toBe(true);
+      // The site's own modules arrive merged (reports/build-site.ts, mergeModules): Framework's client
+      // as one module and the components as one per library they import, not a dozen modules.
+      const own = v.requested.filter((p) => /^\/_(observablehq|import)\/.*\.js$/.test(p));
+      expect(own.filter((p) => !/\/merged(-[a-z0-9-]+)?\.[0-9a-f]{8}\.js$/.test(p))).toEqual([]);
+      expect(own.length).toBeLessThanOrEqual(4);
       // The artefacts the build preloads in the page's head are the responses its cells read, not a
       // second request each (reports/build-site.ts, preloadFirstArtefacts): every file loads once.
       const files = await page.evaluate(() =>

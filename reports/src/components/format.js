@@ -5,7 +5,8 @@ export const DASH = "—";
 // format thousands of cells.
 const INT_FORMAT = new Intl.NumberFormat("en-US");
 const NUM_FORMATS = new Map();
-const MONTH_FORMAT = new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+// Made on first use: only the pages that name months need it, and making one takes milliseconds.
+let monthFormat;
 
 export function int(value) {
   return value === null || value === undefined ? DASH : INT_FORMAT.format(Math.round(value));
@@ -81,5 +82,6 @@ export function words(value) {
 /** "2026-10" → "October 2026". */
 export function monthName(month) {
   const [year, m] = month.split("-").map(Number);
-  return MONTH_FORMAT.format(new Date(Date.UTC(year, m - 1, 1)));
+  monthFormat ??= new Intl.DateTimeFormat("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+  return monthFormat.format(new Date(Date.UTC(year, m - 1, 1)));
 }
