@@ -847,15 +847,18 @@ class Replication {
     ages.sort((a, b) => b - a); // oldest first: open-cycle order and FIFO order are by opening time
     for (const age of ages) {
       const slot = this.table.allocate();
-      this.newCase(slot);
+      if (this.recordCases) this.newCase(slot);
       this.openCycle(slot, q, -age);
       this.joinLine(slot, true, -age);
     }
   }
 
-  /** Fields only case records read (the case id, cycle, handling, reworks, dependency wait) are kept only then. */
+  /**
+   * Fields only case records read (the case id, cycle, handling, reworks, dependency wait) are kept only
+   * then: callers call this only when case records are kept (the check stays in the caller, so that V8
+   * does not inline a call that never runs).
+   */
   private newCase(slot: number): void {
-    if (!this.recordCases) return;
     this.table.caseId[slot] = this.nextCaseId++;
     this.table.cycle[slot] = 1;
   }

@@ -192,13 +192,6 @@ export class EventHeap {
     return this.held === 0 ? Number.POSITIVE_INFINITY : (this.times[0] as number);
   }
 
-  /** Code of the earliest event; the heap must not be empty. */
-  peekCode(): number {
-    if (this.topTaken) this.removeTop();
-    if (this.held === 0) throw new RangeError("peek into an empty event heap");
-    return this.codes[0] as number;
-  }
-
   /** Schedules event `code` at `time`; `priority` is an integer from 0 to 255. */
   push(time: number, priority: number, code: number): void {
     if (Number.isNaN(time)) throw new RangeError("time must be a number, got NaN");

@@ -162,8 +162,7 @@ describe("EventHeap (the scenario engine's queue)", () => {
       } else {
         now = queue.peekTime();
         expect(heap.peekTime()).toBe(now);
-        expect(heap.peekCode()).toBe(queue.pop());
-        heap.pop();
+        expect(heap.pop()).toBe(queue.pop());
       }
       expect(heap.size).toBe(queue.size);
     }
@@ -194,9 +193,7 @@ describe("EventHeap (the scenario engine's queue)", () => {
       expect(heap.size).toBe(queue.size);
     }
     while (queue.size > 0) {
-      const code = heap.peekCode();
-      expect(heap.pop()).toBe(code);
-      popped.push(code);
+      popped.push(heap.pop());
       expected.push(queue.pop());
     }
     expect(popped).toEqual(expected);
